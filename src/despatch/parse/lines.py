@@ -1,0 +1,188 @@
+"""What a single line of a document is: a heading, a dateline, a source line, a signature...
+
+Each test looks at one logical line (markers already tokenised) and answers
+from its wording alone, so the same tests serve every raw form and the
+segmenter that splits a file into documents.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from despatch.data import entries
+from despatch.model import DocDate
+from despatch.parse.dates import find_date, parse_received
+from despatch.parse.markers import TOKEN_RE
+from despatch.parse.notes import FILE_NUMBER_RE
+
+# A document number on a line of its own: "170.", "No. 170", "[170]", "Document 170".
+NUMBER_LINE_RE = re.compile(r"^\s*(?:Document|Doc\.|No\.)?\s*\[?(?P<n>\d{1,4}[A-Za-z]?)\]?\.?\s*$")
+# An enclosure's caption: "[Inclosure 1.—Translation.]", "Enclosure 2", "[Annex]", "[Subenclosure]".
+ENCLOSURE_RE = re.compile(
+    r"^\s*\[?\s*(?:Inclosure|Enclosure|Sub-?[ie]nclosure|Annex|Attachment|Appendix|Exhibit|Tab)\b[^\[\]]{0,100}\]?\.?\s*$",
+    re.IGNORECASE,
+)
+# A received line printed under the dateline: "[Received 9 p.m.]".
+RECEIVED_LINE_RE = re.compile(r"^\s*\[\s*Received\b[^\]]*\]?\.?\s*$", re.IGNORECASE)
+# Words that may stand lower-case in a place, a party or a signature.
+PARTICLES = frozenset(
+    "of the to in at on off near de la le du des van von der den y e da di and for upon am an sur bei by & et".split()
+)
+# A heading naming two parties: "The Ambassador in Great Britain (Davis) to the Secretary of State",
+# "Mr. Hay to Mr. Conger.", "Acting Secretary Hill to the Imperial German Chargé d’Affaires."
+PARTIES_HEAD_RE = re.compile(r"^(?P<left>[A-Z“\"].{0,200}?)\s+to\s+(?P<right>(?:the|all|[A-Z“\"]).{0,200})$")
+# A heading naming a kind of paper: "Memorandum by the Secretary of State", "Press Release Issued by ...".
+PAPER_HEAD_RE = re.compile(
+    r"^(?:Memorandum|Aide-M[ée]moire|Note|Notes|Telegram|Statement|Press Release|Report|Minutes|Record|Draft|"
+    r"Treaty|Agreement|Convention|Protocol|Declaration|Proclamation|Decree|Edict|Imperial edict|Resolution|"
+    r"Circular|Letter|Instructions?|Message|Address|Speech|Exchange of Notes)\b"
+)
+UNDATED_RE = re.compile(r"^\[?(?P<place>[^\[\]\d]{1,80}?),?\s*\[?undated\]?\.?", re.IGNORECASE)
+WORD_RE = re.compile(r"[\w’'\-.&]+")
+SALUTE_SIGNED_RE = re.compile(
+    r"^(?P<salute>.*\b(?:etc\.|servant|respectfully|sincerely|faithfully|truly|consideration|cordially)[.,]*\]?)\s+"
+    r"(?P<name>[A-Z][^,;:]{1,60}\.?)$"
+)
+SIGNED_FOR_RE = re.compile(r"^(?:For|By)\s+(?:the\s+)?[A-Z][^:]{2,60}:\s*")
+
+
+@cache
+def _institution_re() -> re.Pattern[str]:
+    words = entries("institutions.txt")
+    return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b", re.IGNORECASE)
+
+
+def plain(line: str) -> str:
+    """The line without marker tokens."""
+    return TOKEN_RE.sub("", line).strip()
+
+
+def is_number_line(line: str) -> str | None:
+    m = NUMBER_LINE_RE.match(plain(line))
+    return m.group("n") if m else None
+
+
+def is_enclosure_label(line: str) -> bool:
+    return bool(ENCLOSURE_RE.match(plain(line)))
+
+
+def is_received_line(line: str) -> bool:
+    return bool(RECEIVED_LINE_RE.match(plain(line)))
+
+
+def _name_like(words: list[str]) -> bool:
+    """Every word capitalised, an initial or a particle, and at least one real capitalised word."""
+    real = 0
+    for w in words:
+        core = w.strip("“”\"'’(),.;:[]")
+        if not core:
+            continue
+        if core.lower() in PARTICLES:
+            continue
+        if not core[0].isupper():
+            return False
+        if len(core) > 1 and core[1:].replace(".", "").replace("-", "").replace("’", "").replace("'", "").isalpha():
+            real += 1
+        elif len(core.rstrip(".")) <= 2:
+            continue
+    return real > 0
+
+
+def is_heading(line: str) -> bool:
+    """A heading by its wording: two parties joined by "to", or a kind of paper."""
+    text = plain(line)
+    if not text or len(text) > 300:
+        return False
+    if PAPER_HEAD_RE.match(text):
+        return len(text) <= 250
+    m = PARTIES_HEAD_RE.match(text)
+    if not m:
+        return False
+    left = re.sub(r"\([^()]*\)", " ", m.group("left"))
+    right = re.sub(r"\([^()]*\)", " ", m.group("right"))
+    return _name_like(WORD_RE.findall(left)) and _name_like(WORD_RE.findall(right)[:8])
+
+
+def is_source_line(line: str) -> bool:
+    """A line printed above a heading that tells where the text comes from."""
+    text = plain(line)
+    if not text or len(text) > 400:
+        return False
+    if text.startswith("[") and text.rstrip(".").endswith("]"):
+        return True
+    if text.startswith("File No") or FILE_NUMBER_RE.fullmatch(text.rstrip(".")):
+        return True
+    return False
+
+
+@dataclass
+class Dateline:
+    """A dateline's parts: "Moscow, 11 June 1944" -> place Moscow, date 1944-06-11."""
+
+    place: str | None
+    date: DocDate | None
+    received: DocDate | None
+
+
+def _place(before_date: str) -> str | None:
+    """The place in the words before the date, institutions in front of it left out."""
+    text = before_date.strip().strip(",;:—–- ").replace("[", "").replace("]", "").strip(", ")
+    if not text:
+        return None
+    parts = [p.strip() for p in text.split(",")]
+    while len(parts) > 1 and _institution_re().search(parts[0]):
+        parts = parts[1:]
+    place = ", ".join(p for p in parts if p).strip("“”\" ")
+    return place or None
+
+
+def parse_dateline(line: str) -> Dateline | None:
+    """The dateline in `line`, or None when the line is not a dateline."""
+    text = plain(line)
+    if not text or len(text) > 260:
+        return None
+    found = find_date(text)
+    if found is None:
+        undated = UNDATED_RE.match(text)
+        if undated and _name_like(WORD_RE.findall(undated.group("place"))):
+            return Dateline(_place(undated.group("place")), None, parse_received(text, None))
+        return None
+    before = text[:found.start]
+    if len(before) > 140:
+        return None
+    words = WORD_RE.findall(before)
+    if len(words) > 16 or not _name_like(words + ["X"]):
+        return None
+    after = text[found.end:]
+    received = parse_received(after, found.date)
+    rest = re.sub(r"\[\s*Received[^\]]*\]?", "", after, flags=re.IGNORECASE)
+    rest = re.sub(r"\(\s*Received[^)]*\)", "", rest, flags=re.IGNORECASE)
+    if len(rest.strip(" .,;:—–-[]()")) > 12:
+        return None
+    return Dateline(_place(before), found.date, received)
+
+
+def is_signature(line: str) -> bool:
+    """A signature line: "W. W. Rockhill.", "Lansing", "Alvey A. Adee, Acting Secretary."."""
+    text = plain(line)
+    if not text or len(text) > 90 or text.endswith(":"):
+        return False
+    text = SIGNED_FOR_RE.sub("", text)
+    name, _, office = text.partition(",")
+    words = WORD_RE.findall(name)
+    if not words or len(words) > 6 or any(ch.isdigit() for ch in name):
+        return False
+    if words[0] in ("The", "the") and not name.isupper():
+        return False
+    if office and (len(office.split()) > 9 or any(ch.isdigit() for ch in office)):
+        return False
+    return _name_like(words)
+
+
+def split_salute(line: str) -> tuple[str, str] | None:
+    """A closing line holding courtesy and signature: "I have, etc., John Hay." -> both parts."""
+    m = SALUTE_SIGNED_RE.match(plain(line))
+    if m and is_signature(m.group("name")):
+        return m.group("salute"), m.group("name")
+    return None

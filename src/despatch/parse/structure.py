@@ -1,0 +1,259 @@
+"""From a document's lines to the model: heading, dateline, body, closer, enclosures, notes.
+
+Every text reader (Word export, plain transcription, OCR, .docx) ends here: it
+hands over a `Draft` (logical lines with marker tokens, the notes by marker
+key) and gets back a `Document` with each note at its exact anchor.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from despatch.model import Anchor, Block, BlockKind, Document, Note, Part
+from despatch.parse import lines as L
+from despatch.parse.heading import parse_parties
+from despatch.parse.marks import find_marks
+from despatch.parse.markers import DraftNote, strip_tokens
+from despatch.parse.notes import (
+    channel_in,
+    classifications_in,
+    file_numbers,
+    leading_classification,
+    looks_like_source,
+    note_kind,
+)
+
+FRONT_WINDOW = 8  # a heading and dateline stand within the first lines of a document
+LONG_LINE = 300  # longer than any heading or dateline: the body has begun
+
+
+@dataclass
+class Draft:
+    """What a text reader hands on: logical lines ("" between groups) and the notes by marker key."""
+
+    lines: list[str]
+    notes: dict[str, DraftNote] = field(default_factory=dict)
+    head_index: int | None = None  # the heading's line, when the raw form says (bold in .docx)
+
+
+@dataclass
+class Front:
+    """Where the parts before the body stand, as line indices."""
+
+    number: str | None = None
+    sources: list[int] = field(default_factory=list)
+    head: int | None = None
+    dateline: int | None = None
+    received: int | None = None
+    body_start: int = 0
+
+
+def _non_blank(lines: list[str], start: int, end: int) -> list[int]:
+    return [i for i in range(start, end) if lines[i].strip()]
+
+
+def find_front(lines: list[str], start: int, end: int, head_hint: int | None = None) -> Front:
+    """Number, source lines, heading and dateline at the top of lines[start:end]."""
+    idx = _non_blank(lines, start, end)
+    front = Front(body_start=end)
+    if not idx:
+        return front
+    k = 0
+    number = L.is_number_line(lines[idx[0]])
+    if number and len(idx) > 1:
+        front.number, k = number, 1
+    window = []
+    for i in idx[k:k + FRONT_WINDOW]:
+        if len(L.plain(lines[i])) > LONG_LINE:
+            break
+        window.append(i)
+
+    if head_hint is not None and head_hint in idx:
+        head_pos = idx.index(head_hint)
+        front.sources = [i for i in idx[k:head_pos]]
+        front.head = head_hint
+        rest = idx[head_pos + 1:head_pos + 3]
+        for i in rest:
+            if L.parse_dateline(lines[i]):
+                front.dateline = i
+                break
+            if not L.is_source_line(lines[i]):
+                break
+            front.sources.append(i)
+    else:
+        _front_from_wording(lines, window, front)
+
+    last = max(x for x in (front.head, front.dateline, *front.sources, idx[k - 1] if k else None, -1) if x is not None)
+    after = [i for i in idx if i > last]
+    if front.dateline is not None and after and L.is_received_line(lines[after[0]]):
+        front.received = after[0]
+        last = after[0]
+    front.body_start = last + 1 if last >= 0 else start
+    return front
+
+
+def _front_from_wording(lines: list[str], window: list[int], front: Front) -> None:
+    dateline_pos = next((p for p, i in enumerate(window) if L.parse_dateline(lines[i])), None)
+    if dateline_pos is not None:
+        front.dateline = window[dateline_pos]
+        if dateline_pos == 0:
+            return
+        head_pos = dateline_pos - 1
+        # "[Telegram]" printed between heading and dateline belongs to the source apparatus
+        if head_pos >= 1 and L.is_source_line(lines[window[head_pos]]) and not L.is_source_line(lines[window[head_pos - 1]]):
+            front.sources.append(window[head_pos])
+            head_pos -= 1
+        front.head = window[head_pos]
+        front.sources = window[:head_pos] + front.sources
+        return
+    head_pos = next((p for p, i in enumerate(window[:4]) if L.is_heading(lines[i])), None)
+    if head_pos is None:
+        group = []
+        for i in window:
+            if group and i != group[-1] + 1:
+                break
+            group.append(i)
+        if window and len(group) <= 4 and len(group) < len(window):
+            head_pos = len(group) - 1
+    if head_pos is not None:
+        front.head = window[head_pos]
+        front.sources = window[:head_pos]
+
+
+def _block(line: str, kind: BlockKind, part: Part, index: int, notes: dict[str, DraftNote], out: list[Note]) -> Block:
+    """A block from one line, its markers turned into anchored notes."""
+    text, found = strip_tokens(line.strip())
+    # strip_tokens keeps leading text intact; a marker at the very start anchors at 0
+    for key, offset in found:
+        draft = notes.get(key)
+        if draft is None:
+            continue
+        out.append(Note(text=draft.text, n=draft.n or key, kind=note_kind(draft.text), anchor=Anchor(part, index, offset),
+                        original=draft.original, running_n=draft.running_n))
+    return Block(text=text, kind=kind, marks=find_marks(text))
+
+
+def _closer_lines(lines: list[str], idx: list[int]) -> tuple[list[int], tuple[int, str, str] | None]:
+    """Trailing signature lines, and a last line holding courtesy and signature together."""
+    sig: list[int] = []
+    for i in reversed(idx):
+        if L.is_signature(lines[i]) and not L.is_enclosure_label(lines[i]):
+            sig.insert(0, i)
+            continue
+        break
+    if sig and len(sig) == len(idx):
+        sig = sig[1:]  # a document is never all signature
+    if not sig and idx:
+        both = L.split_salute(lines[idx[-1]])
+        if both:
+            return [], (idx[-1], both[0], both[1])
+    return sig, None
+
+
+def assemble(draft: Draft, doc_id: str) -> Document:
+    """The document in `draft`, with enclosures split off and every note anchored."""
+    lines = draft.lines
+    front = find_front(lines, 0, len(lines), draft.head_index)
+    body_idx = _non_blank(lines, front.body_start, len(lines))
+    sig, salute = _closer_lines(lines, body_idx)
+    if sig:
+        body_idx = body_idx[: len(body_idx) - len(sig)]
+    elif salute:
+        body_idx = body_idx[:-1]
+    cuts = [p for p, i in enumerate(body_idx) if L.is_enclosure_label(lines[i])]
+    main_idx = body_idx[: cuts[0]] if cuts else body_idx
+
+    doc = Document(id=doc_id)
+    _fill(doc, draft, front, main_idx)
+    if salute:
+        _, salute_text, name = salute
+        doc.closer = [Block(salute_text, kind="salute"), Block(name, kind="signed")]
+    elif sig:
+        doc.closer.append(_block(lines[sig[0]], "signed", "closer", 0, draft.notes, doc.notes))
+    for n, start in enumerate(cuts):
+        stop = cuts[n + 1] if n + 1 < len(cuts) else len(body_idx)
+        enc = _enclosure(draft, body_idx[start:stop], f"{doc_id}-enc{n + 1}")
+        if n + 1 < len(sig):
+            enc.closer.append(_block(lines[sig[n + 1]], "signed", "closer", 0, draft.notes, enc.notes))
+        doc.enclosures.append(enc)
+    for extra in sig[1 + len(cuts):]:
+        doc.closer.append(_block(lines[extra], "line", "closer", len(doc.closer), draft.notes, doc.notes))
+    _derive(doc)
+    return doc
+
+
+def _enclosure(draft: Draft, idx: list[int], enc_id: str) -> Document:
+    lines = draft.lines
+    sub = Front(body_start=idx[-1] + 1)
+    rest = idx[1:]
+    window = [i for i in rest[:4] if len(L.plain(lines[i])) <= LONG_LINE]
+    if window:
+        # an enclosure's front is heading and dateline only: its caption is already taken
+        probe = Front()
+        _front_from_wording(lines, window, probe)
+        if probe.head is not None and (probe.dateline is not None or L.is_heading(lines[probe.head])):
+            sub.head, sub.dateline, sub.sources = probe.head, probe.dateline, probe.sources
+        elif probe.dateline is not None and probe.dateline == window[0]:
+            sub.dateline = probe.dateline
+    last = max((x for x in (sub.head, sub.dateline, *sub.sources) if x is not None), default=idx[0])
+    enc = Document(id=enc_id)
+    label, found = strip_tokens(L.plain(lines[idx[0]]))
+    enc.label = label
+    _fill(enc, draft, sub, [i for i in rest if i > last])
+    return enc
+
+
+def _fill(doc: Document, draft: Draft, front: Front, body_idx: list[int]) -> None:
+    lines, notes = draft.lines, draft.notes
+    doc.number = front.number
+    for i in front.sources:
+        text, _ = strip_tokens(lines[i].strip())
+        doc.notes.append(Note(text=text, kind="source"))
+    if front.head is not None:
+        doc.head = _block(lines[front.head], "label", "head", 0, notes, doc.notes)
+        doc.senders, doc.recipients = parse_parties(doc.head.text)
+    if front.dateline is not None:
+        dateline_line = lines[front.dateline]
+        if front.received is not None:
+            dateline_line = dateline_line.rstrip() + " " + lines[front.received].strip()
+        doc.dateline = _block(dateline_line, "line", "dateline", 0, notes, doc.notes)
+        parsed = L.parse_dateline(doc.dateline.text)
+        if parsed:
+            doc.place, doc.date, doc.received = parsed.place, parsed.date, parsed.received
+    for n, i in enumerate(body_idx):
+        doc.body.append(_block(lines[i], "p", "body", n, notes, doc.notes))
+    _source_note_on_heading(doc, has_source_lines=bool(front.sources))
+
+
+def _source_note_on_heading(doc: Document, has_source_lines: bool) -> None:
+    """A footnote on the heading is the source note (FRUS practice), unless the source was printed above."""
+    head_notes = [n for n in doc.notes if n.anchor is not None and n.anchor.part == "head"]
+    if not head_notes or has_source_lines:
+        return
+    first = head_notes[0]
+    at_end = first.anchor is not None and first.anchor.offset >= len(doc.head.text.rstrip(" .")) - 1
+    if looks_like_source(first.text) or at_end:
+        first.kind = "source"
+
+
+def _derive(doc: Document) -> None:
+    """Channel, classification and file numbers, read from the source apparatus and the opening."""
+    for part in doc.all_documents():
+        sources = " ".join(n.text for n in part.source_notes)
+        labels = " ".join(x for x in (part.label or "", sources) if x)
+        part.file_numbers = list(dict.fromkeys(file_numbers(sources)))
+        part.classification = classifications_in(labels) if labels else []
+        opening = part.body[0].text if part.body else ""
+        lead = leading_classification(opening)
+        if lead and lead not in part.classification:
+            part.classification.append(lead)
+        part.channel = channel_in(labels) or _channel_from_heading(part)
+
+
+def _channel_from_heading(doc: Document) -> str | None:
+    head = doc.head.text
+    for word in ("Memorandum", "Aide-Mémoire", "Note", "Telegram", "Letter", "Circular", "Instruction"):
+        if head.startswith(word):
+            return channel_in(word)
+    if doc.received is not None or (doc.date is not None and doc.date.precision == "minute"):
+        return "telegram"
+    return None

@@ -1,0 +1,112 @@
+"""A typed transcription: markers as [N], (N) or bare numbers, the notes at the end.
+
+    170.
+    [Telegram]
+    Mr. Rockhill to Mr. Hay.
+    Peking, August 8, 1901.
+
+    Sir: In further reference to my No. 115,[1] ...
+
+    Notes
+
+    1. Not printed.
+
+A file may hold several documents, each with its own notes.
+"""
+from __future__ import annotations
+
+import re
+
+from despatch.parse.markers import DraftNote, token
+from despatch.parse.notes import split_original
+from despatch.parse.structure import Draft
+from despatch.readers import segment
+from despatch.readers.wordexport import squash
+
+# The line that opens the notes: "Notes", "NOTES", "Footnotes:", a rule of dashes or underscores.
+NOTES_HEADER_RE = re.compile(r"^\s*(?:(?:Foot)?notes?|FOOT-?NOTES?|NOTES?|-{3,}|_{3,}|\*\s*\*\s*\*)\s*:?\s*$", re.IGNORECASE)
+# One note: "1. Not printed.", "[1] Not printed.", "(1) Not printed.", "1 Not printed."
+NOTE_LINE_RE = re.compile(r"^\s*(?:\[(?P<a>\d{1,3})\]|\((?P<b>\d{1,3})\)|(?P<c>\d{1,3})[.)]?)\s+(?P<text>\S.*)$")
+SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
+
+
+def looks_like(text: str) -> bool:
+    return True  # the reader of last resort for text
+
+
+def _note_number(m: re.Match[str]) -> str:
+    return m.group("a") or m.group("b") or m.group("c")
+
+
+def _notes_section(lines: list[str], header: int) -> tuple[dict[str, DraftNote], int] | None:
+    """The numbered notes after a header line, and the line where they end; None if none follow."""
+    notes: dict[str, DraftNote] = {}
+    last: str | None = None
+    blank_since = True
+    j = header + 1
+    while j < len(lines):
+        line = lines[j]
+        if not line.strip():
+            blank_since = True
+            j += 1
+            continue
+        m = NOTE_LINE_RE.match(line)
+        expected = str(len(notes) + 1)
+        if m and _note_number(m) == expected:
+            text, original = split_original(squash(m.group("text")))
+            notes[expected] = DraftNote(text=text, n=expected, original=original)
+            last, blank_since = expected, False
+        elif last and not blank_since:
+            notes[last].text = squash(notes[last].text + " " + line)
+        else:
+            break
+        j += 1
+    return (notes, j) if notes else None
+
+
+def _marker_patterns(n: str) -> list[re.Pattern[str]]:
+    """Ways a typist marks note n, most certain first."""
+    return [
+        re.compile(rf"\[{n}\]"),
+        re.compile(rf"\({n}\)"),
+        re.compile(rf"(?<=[^\s\d(\[$£])({n})(?=[\s.,;:)\]—–-]|$)"),
+    ]
+
+
+def place_markers(lines: list[str], notes: dict[str, DraftNote]) -> list[str]:
+    """The lines with each note's marker replaced by a token, found in note order."""
+    text = "\n".join(line.translate(SUPERSCRIPTS) if any(c in line for c in "¹²³⁴⁵⁶⁷⁸⁹⁰") else line for line in lines)
+    pos = 0
+    for n in sorted(notes, key=int):
+        for pattern in _marker_patterns(n):
+            m = pattern.search(text, pos)
+            if m:
+                text = text[:m.start()] + token(n) + text[m.end():]
+                pos = m.start() + len(token(n))
+                break
+    return text.split("\n")
+
+
+def read_drafts(text: str) -> list[Draft]:
+    """Every document in a plain transcription."""
+    lines = [squash(line) for line in text.split("\n")]
+    drafts: list[Draft] = []
+    current: list[str] = []
+    i = 0
+    while i < len(lines):
+        if NOTES_HEADER_RE.match(lines[i]):
+            section = _notes_section(lines, i)
+            if section:
+                notes, end = section
+                docs = segment.split(current)
+                for k, doc_lines in enumerate(docs):
+                    last = k == len(docs) - 1
+                    drafts.append(Draft(lines=place_markers(doc_lines, notes) if last else doc_lines,
+                                        notes=notes if last else {}))
+                current, i = [], end
+                continue
+        current.append(lines[i])
+        i += 1
+    for doc_lines in segment.split(current):
+        drafts.append(Draft(lines=doc_lines))
+    return drafts

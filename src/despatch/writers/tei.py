@@ -1,0 +1,208 @@
+"""TEI P5 with the conventions of the FRUS edition.
+
+One `div type="document"` per document: source notes first, `head` with the
+parties as `persName`/`gloss type="from|to"`, `dateline` with `placeName` and
+`date when`, `p` for the body with each footnote as `note n` at its anchor,
+`closer/signed`, and each enclosure as a `frus:attachment` inside its parent.
+Mentions found by the annotators become `persName`, `placeName`, `orgName`
+and `date` with a `ref` to the index.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from lxml import etree
+
+from despatch import __version__
+from despatch.model import Block, Document, Note, Part
+from despatch.writers.inline import Point, Span, walk
+
+TEI_NS = "http://www.tei-c.org/ns/1.0"
+FRUS_NS = "http://history.state.gov/frus/ns/1.0"
+XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
+NSMAP = {None: TEI_NS, "frus": FRUS_NS}
+MENTION_ELEMENT = {"person": "persName", "place": "placeName", "org": "orgName", "date": "date"}
+NCNAME_BAD = re.compile(r"[^\w.\-]")
+# Characters XML 1.0 cannot carry at all; a hostile or damaged file may hold them.
+XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def t(name: str) -> str:
+    return f"{{{TEI_NS}}}{name}"
+
+
+def xml_id(raw: str) -> str:
+    """`raw` made a valid xml:id (an NCName)."""
+    value = NCNAME_BAD.sub("_", raw)
+    return value if value[:1].isalpha() or value[:1] == "_" else f"d{value}"
+
+
+def clean(text: str | None) -> str:
+    return XML_BAD.sub("", text or "")
+
+
+def _note_element(note: Note, doc_id: str, index: int) -> etree._Element:
+    el = etree.Element(t("note"))
+    if note.kind == "source":
+        el.set("type", "source")
+    else:
+        el.set("n", note.running_n or note.n or str(index + 1))
+        el.set("type", note.kind)
+        el.set(XML_ID, xml_id(f"{doc_id}fn{note.n or index + 1}"))
+    if note.original:
+        el.set("subtype", "original")
+    _fill(el, Block(note.text, marks=note.marks, mentions=note.mentions), [], [])
+    return el
+
+
+def _span_element(payload: tuple[str, dict[str, str]]) -> etree._Element:
+    name, attrs = payload
+    el = etree.Element(t(name) if ":" not in name else name)
+    for key, value in attrs.items():
+        el.set(key, value)
+    return el
+
+
+def _append_text(el: etree._Element, text: str) -> None:
+    text = clean(text)
+    if len(el):
+        el[-1].tail = (el[-1].tail or "") + text
+    else:
+        el.text = (el.text or "") + text
+
+
+def _fill(el: etree._Element, block: Block, spans: list[Span], points: list[Point]) -> None:
+    """Write block text into el with its mentions, marks, extra spans and note points."""
+    all_spans = list(spans)
+    for mark in block.marks:
+        all_spans.append(Span(mark.start, mark.end, ("seg", {"type": "editorial", "subtype": mark.kind})))
+    for m in block.mentions:
+        attrs = {}
+        if m.ref:
+            attrs["ref"] = f"#{m.ref}"
+        if m.kind == "date" and m.value:
+            attrs["when"] = m.value
+        all_spans.append(Span(m.start, m.end, (MENTION_ELEMENT[m.kind], attrs)))
+    stack = [el]
+    for kind, item in walk(block.text, all_spans, points):
+        if kind == "text":
+            _append_text(stack[-1], item)
+        elif kind == "open":
+            child = _span_element(item.payload)
+            stack[-1].append(child)
+            stack.append(child)
+        elif kind == "close":
+            stack.pop()
+        else:
+            stack[-1].append(item.payload)
+
+
+class _DocWriter:
+    """Writes one document (and its enclosures) into a parent element."""
+
+    def __init__(self, doc: Document):
+        self.doc = doc
+        self.doc_id = xml_id(doc.id)
+
+    def points(self, part: Part, index: int) -> list[Point]:
+        return [Point(n.anchor.offset, _note_element(n, self.doc_id, k))
+                for k, n in enumerate(self.doc.notes)
+                if n.anchor is not None and n.anchor.part == part and n.anchor.block == index]
+
+    def head_spans(self) -> list[Span]:
+        spans = []
+        for role, parties in (("from", self.doc.senders), ("to", self.doc.recipients)):
+            for party in parties:
+                if party.start is None or party.end is None:
+                    continue
+                name = "persName" if party.name else "gloss"
+                spans.append(Span(party.start, party.end, (name, {"type": role})))
+        return spans
+
+    def dateline_spans(self) -> list[Span]:
+        doc, text = self.doc, self.doc.dateline.text if self.doc.dateline else ""
+        spans = []
+        date_at = -1
+        if doc.date is not None and doc.date.text:
+            date_at = text.find(doc.date.text)
+            if date_at >= 0:
+                attrs = {"when": doc.date.when} if doc.date.when else {}
+                spans.append(Span(date_at, date_at + len(doc.date.text), ("date", attrs)))
+        if doc.place:
+            at = text.find(doc.place)
+            if at >= 0 and (date_at < 0 or at < date_at):
+                spans.append(Span(at, at + len(doc.place), ("placeName", {})))
+        if doc.received is not None and doc.received.when:
+            at = text.find(doc.received.text)
+            if at >= 0:
+                spans.append(Span(at, at + len(doc.received.text), ("date", {"type": "received", "when": doc.received.when})))
+        return spans
+
+    def write(self, parent: etree._Element, element: str) -> etree._Element:
+        doc = self.doc
+        div = etree.SubElement(parent, element)
+        if element == t("div"):
+            div.set("type", "document")
+            div.set(XML_ID, self.doc_id)
+            if doc.number:
+                div.set("n", doc.number)
+            if doc.channel:
+                div.set("subtype", doc.channel)
+        if doc.label:
+            _fill(etree.SubElement(div, t("note"), type="source"), Block(doc.label), [], [])
+        for k, note in enumerate(doc.notes):
+            if note.kind == "source" and note.anchor is None:
+                div.append(_note_element(note, self.doc_id, k))
+        if doc.head.text or any(n.anchor and n.anchor.part == "head" for n in doc.notes):
+            _fill(etree.SubElement(div, t("head")), doc.head, self.head_spans(), self.points("head", 0))
+        if doc.dateline is not None:
+            _fill(etree.SubElement(div, t("dateline")), doc.dateline, self.dateline_spans(), self.points("dateline", 0))
+        for k, block in enumerate(doc.body):
+            _fill(etree.SubElement(div, t(_body_element(block))), block, [], self.points("body", k))
+        if doc.closer:
+            closer = etree.SubElement(div, t("closer"))
+            for k, block in enumerate(doc.closer):
+                if block.kind in ("signed", "salute"):
+                    _fill(etree.SubElement(closer, t(block.kind)), block, [], self.points("closer", k))
+                else:
+                    etree.SubElement(closer, t("lb"))
+                    holder = etree.SubElement(closer, t("seg"))
+                    _fill(holder, block, [], self.points("closer", k))
+        for k, note in enumerate(doc.notes):
+            if note.kind != "source" and note.anchor is None:
+                div.append(_note_element(note, self.doc_id, k))
+        for enc in doc.enclosures:
+            _DocWriter(enc).write(div, f"{{{FRUS_NS}}}attachment")
+        return div
+
+
+def _body_element(block: Block) -> str:
+    return {"item": "p", "quote": "p", "label": "p", "table": "p"}.get(block.kind, "p")
+
+
+def _header(title: str, source: str | None) -> etree._Element:
+    header = etree.Element(t("teiHeader"))
+    file_desc = etree.SubElement(header, t("fileDesc"))
+    etree.SubElement(etree.SubElement(file_desc, t("titleStmt")), t("title")).text = clean(title)
+    pub = etree.SubElement(file_desc, t("publicationStmt"))
+    etree.SubElement(pub, t("p")).text = f"Converted by despatch {__version__}."
+    src = etree.SubElement(file_desc, t("sourceDesc"))
+    etree.SubElement(src, t("p")).text = clean(f"Raw source: {source}" if source else "Raw source not recorded.")
+    return header
+
+
+def tei_tree(docs: Iterable[Document], title: str | None = None) -> etree._Element:
+    docs = list(docs)
+    source = docs[0].source_file if docs else None
+    root = etree.Element(t("TEI"), nsmap=NSMAP)
+    root.append(_header(title or (docs[0].head.text if len(docs) == 1 and docs[0].head.text else source or "despatch"), source))
+    body = etree.SubElement(etree.SubElement(root, t("text")), t("body"))
+    for doc in docs:
+        _DocWriter(doc).write(body, t("div"))
+    return root
+
+
+def to_tei(docs: Iterable[Document], title: str | None = None) -> bytes:
+    """The documents as one TEI file."""
+    return etree.tostring(tei_tree(docs, title), xml_declaration=True, encoding="UTF-8", pretty_print=True)
