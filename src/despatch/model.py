@@ -33,6 +33,15 @@ class EditorialMark:
 
 
 @dataclass
+class Style:
+    """Typography printed in the source: "smallcaps" for a salutation, "italic" for a foreign word."""
+
+    start: int
+    end: int
+    rend: str
+
+
+@dataclass
 class Mention:
     """A person, place, organization or date named in a block of text."""
 
@@ -54,6 +63,7 @@ class Block:
     kind: BlockKind = "p"
     marks: list[EditorialMark] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
+    styles: list[Style] = field(default_factory=list)
 
 
 @dataclass

@@ -1,16 +1,20 @@
 """read -> (annotate) -> write, for one file or a whole tree, on one process or many.
 
 `plan_conversion` lists the work (each input file with the path its output
-mirrors), `convert_file` does one file and never raises for bad input, and
-`run_conversion` drives the lot, in-process or on a process pool, reporting
-each finished file to a callback so the CLI can draw its progress bar.
+mirrors), `convert_file` does one file and never raises for a file's
+content, and `run_conversion` drives the lot, in-process or on a process
+pool, reporting each finished file to a callback so the CLI can draw its
+progress bar. A file that fails, for a reason in the file or a bug in
+despatch, becomes one line in its `FileResult` and leaves no output behind.
 """
 from __future__ import annotations
 
 import os
+import re
 import tempfile
+import traceback
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +23,10 @@ from despatch.model import Document
 from despatch.readers import is_document_file, read_file
 
 FORMATS = {"tei": ".xml", "json": ".json", "html": ".html"}
+# Anything that would break "one line per failed file" on a terminal or in a log.
+LINE_BREAKING = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
+# An exception's message can quote a whole document; the line only needs its start.
+MAX_DETAIL = 300
 
 
 @dataclass
@@ -26,13 +34,22 @@ class Job:
     source: Path
     target_stem: Path  # output path without suffix; each format adds its own
 
+    def target(self, fmt: str) -> Path:
+        return self.target_stem.with_name(self.target_stem.name + FORMATS[fmt])
+
 
 @dataclass
 class FileResult:
     source: str
     documents: int = 0
     warnings: list[str] = field(default_factory=list)
-    error: str | None = None
+    error: str | None = None  # "PATH: reason", one line
+    traceback: str | None = None  # for an internal error only, shown with --debug
+
+
+def one_line(message: str) -> str:
+    """`message` with line breaks and control characters made spaces, so it prints as one line."""
+    return LINE_BREAKING.sub(" ", message).strip()
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -48,24 +65,55 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def _walk(root: Path) -> Iterator[Path]:
+def _walk(root: Path, prune: Path | None) -> Iterator[Path]:
     for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        # The output folder may sit inside the input tree; its files are not input.
+        dirnames[:] = sorted(d for d in dirnames
+                             if not d.startswith(".") and (prune is None or (Path(dirpath) / d).resolve() != prune))
         for name in sorted(filenames):
             yield Path(dirpath) / name
 
 
-def plan_conversion(inputs: Iterable[Path], out: Path) -> list[Job]:
-    """Every document file under `inputs`, each with the output path that mirrors it under `out`."""
+def plan_conversion(inputs: Iterable[Path], out: Path, skipped: list[Path] | None = None) -> list[Job]:
+    """Every document file under `inputs`, each with the output path that mirrors it under `out`.
+
+    A folder's files that cannot hold documents (gold.jsonl, images) are left
+    out and, when `skipped` is given, listed there; a file named on its own is
+    always tried, since the user asked for it.
+    """
     jobs: list[Job] = []
+    prune = out.resolve()
     for given in inputs:
         if given.is_dir():
-            for path in _walk(given):
+            for path in _walk(given, prune):
                 if is_document_file(path):
                     jobs.append(Job(path, out / path.relative_to(given).with_suffix("")))
+                elif skipped is not None:
+                    skipped.append(path)
         else:
             jobs.append(Job(given, out / given.with_suffix("").name))
     return jobs
+
+
+def split_collisions(jobs: list[Job]) -> tuple[list[Job], list[FileResult]]:
+    """The jobs whose output no earlier job claims, and a failure for each that would overwrite one.
+
+    `x.txt` and `x.docx` in one folder, or two inputs with the same name,
+    mirror to the same output path; converting both would silently keep only
+    the last.
+    """
+    first: dict[Path, Job] = {}
+    kept: list[Job] = []
+    clashes: list[FileResult] = []
+    for job in jobs:
+        earlier = first.get(job.target_stem)
+        if earlier is None:
+            first[job.target_stem] = job
+            kept.append(job)
+        else:
+            clashes.append(FileResult(source=str(job.source), error=one_line(
+                f"{job.source}: not converted, its output {job.target_stem}.* is that of {earlier.source}")))
+    return kept, clashes
 
 
 def render(docs: list[Document], fmt: str) -> bytes:
@@ -82,8 +130,24 @@ def render(docs: list[Document], fmt: str) -> bytes:
     return to_html(docs)
 
 
+def _internal_error(source: Path, exc: BaseException) -> str:
+    detail = str(exc)
+    if len(detail) > MAX_DETAIL:
+        detail = detail[:MAX_DETAIL] + "…"
+    return f"{source}: internal error: {type(exc).__name__}" + (f": {detail}" if detail else "")
+
+
+def _remove_outputs(job: Job, formats: tuple[str, ...]) -> None:
+    # An output left from an earlier run would pass for this run's result.
+    for fmt in formats:
+        try:
+            job.target(fmt).unlink(missing_ok=True)
+        except OSError:
+            pass
+
+
 def convert_file(job: Job, formats: tuple[str, ...], annotate: bool = False) -> FileResult:
-    """Convert one file; bad input becomes an error in the result, never an exception."""
+    """Convert one file; a failure, whatever its cause, becomes the result's one-line error."""
     result = FileResult(source=str(job.source))
     try:
         docs = read_file(job.source)
@@ -93,13 +157,22 @@ def convert_file(job: Job, formats: tuple[str, ...], annotate: bool = False) -> 
             annotate_documents(docs)
         outputs = {fmt: render(docs, fmt) for fmt in formats}
     except InputError as exc:
-        result.error = str(exc)
-        return result
+        result.error = one_line(str(exc))
     except RecursionError:
         result.error = f"{job.source}: nested too deeply to read"
+    except Exception as exc:  # a bug in a reader or writer must cost one file, not the batch
+        result.error = one_line(_internal_error(job.source, exc))
+        result.traceback = traceback.format_exc()
+    if result.error:
+        _remove_outputs(job, formats)
         return result
-    for fmt, data in outputs.items():
-        write_atomic(job.target_stem.with_name(job.target_stem.name + FORMATS[fmt]), data)
+    try:
+        for fmt, data in outputs.items():
+            write_atomic(job.target(fmt), data)
+    except OSError as exc:
+        _remove_outputs(job, formats)
+        result.error = one_line(f"{job.source}: cannot write {exc.filename or job.target_stem}: {exc.strerror or exc}")
+        return result
     result.documents = sum(len(d.all_documents()) - len(d.enclosures) for d in docs)
     result.warnings = [f"{d.id}: {w}" for doc in docs for d in doc.all_documents() for w in d.warnings]
     return result
@@ -123,11 +196,19 @@ def run_conversion(jobs: list[Job], formats: tuple[str, ...], workers: int = 1, 
         for job in jobs:
             done(convert_file(job, formats, annotate))
         return results
+    # Batches amortise the pickling round trip; small enough that the bar moves
+    # and both workers stay busy to the end.
     size = max(1, min(64, len(jobs) // (workers * 8) or 1))
     batches = [jobs[i:i + size] for i in range(0, len(jobs), size)]
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(_convert_batch, b, formats, annotate) for b in batches]
+        futures: dict[Future[list[FileResult]], list[Job]] = {
+            pool.submit(_convert_batch, b, formats, annotate): b for b in batches}
         for future in as_completed(futures):
-            for result in future.result():
+            try:
+                batch_results = future.result()
+            except Exception as exc:  # a worker died (killed, out of memory, a crash in C code)
+                batch_results = [FileResult(source=str(job.source), error=one_line(_internal_error(job.source, exc)))
+                                 for job in futures[future]]
+            for result in batch_results:
                 done(result)
     return results

@@ -45,6 +45,12 @@ SALUTE_SIGNED_RE = re.compile(
     r"(?P<name>[A-Z][^,;:]{1,60}\.?)$"
 )
 SIGNED_FOR_RE = re.compile(r"^(?:For|By)\s+(?:the\s+)?[A-Z][^:]{2,60}:\s*")
+# An address line, printed under the text in older volumes, names the recipient, not the signer:
+# "Charles Francis Adams, Esq., &c., &c., &c.", "To the Right Honorable Lord Lyons, &c.",
+# "His Excellency Hon. William H. Seward, Secretary of State, Washington, D. C."
+ADDRESS_RE = re.compile(
+    r"\bEsq\b|&c\.|\bHon\.|\bHonou?rable\b|^(?:To|His|Her|Their|Mr|Mrs|Messrs|Monsieur|Señor|Senor)\b\.?"
+)
 
 
 @cache
@@ -56,6 +62,15 @@ def _institution_re() -> re.Pattern[str]:
 def plain(line: str) -> str:
     """The line without marker tokens."""
     return TOKEN_RE.sub("", line).strip()
+
+
+# A list label standing alone: "(a)", "a.", "(1)", "2.", "IV.", "(iii)".
+LIST_LABEL_RE = re.compile(r"^\(?(?:[a-zA-Z]|\d{1,3}|[ivxlc]{1,6}|[IVXLC]{1,6})[.)]?\)?\.?$")
+
+
+def is_list_label(line: str) -> bool:
+    text = plain(line)
+    return bool(text) and len(text) <= 8 and bool(LIST_LABEL_RE.match(text)) and any(ch in text for ch in ".()")
 
 
 def is_number_line(line: str) -> str | None:
@@ -111,9 +126,16 @@ def is_source_line(line: str) -> bool:
         return False
     if text.startswith("[") and text.rstrip(".").endswith("]"):
         return True
-    if text.startswith("File No") or FILE_NUMBER_RE.fullmatch(text.rstrip(".")):
+    if text.startswith("File No"):
         return True
-    return False
+    # "861.51/437", "711.12155/145: Telegram", "893.00/3145 [Telegram]"
+    m = FILE_NUMBER_RE.match(text)
+    return bool(m) and len(text) - m.end() <= 40
+
+
+def has_file_number(line: str) -> bool:
+    """A source line that gives a decimal file number ("File No. 861.00/1616", "711.12155/145: Telegram")."""
+    return is_source_line(line) and bool(FILE_NUMBER_RE.search(plain(line)))
 
 
 @dataclass
@@ -168,6 +190,8 @@ def is_signature(line: str) -> bool:
     text = plain(line)
     if not text or len(text) > 90 or text.endswith(":"):
         return False
+    if ADDRESS_RE.search(text):
+        return False
     text = SIGNED_FOR_RE.sub("", text)
     name, _, office = text.partition(",")
     words = WORD_RE.findall(name)
@@ -175,9 +199,37 @@ def is_signature(line: str) -> bool:
         return False
     if words[0] in ("The", "the") and not name.isupper():
         return False
-    if office and (len(office.split()) > 9 or any(ch.isdigit() for ch in office)):
+    if office and (len(office.split()) > 9 or any(ch.isdigit() for ch in office) or not _title_case(office)):
         return False
     return _name_like(words)
+
+
+def _title_case(text: str) -> bool:
+    """Most words capitalised: an office ("In charge of the Consulate General"), not a sentence."""
+    words = [w for w in WORD_RE.findall(text) if w.lower() not in PARTICLES]
+    capital = sum(1 for w in words if w[:1].isupper())
+    return bool(words) and capital * 2 >= len(words) and words[0][:1].isupper()
+
+
+def closer_parts(line: str) -> list[tuple[str, str]]:
+    """A signature line cut into (text, kind) parts, kind "signed" for the name itself.
+
+    "For the Secretary of State: Joseph C. Grew" -> the line before the name, then the name;
+    "MELANCTON SMITH, Commander." -> the name in capitals, then the office (older
+    volumes print the signer in small capitals and the office in roman).
+    """
+    text = plain(line)
+    parts: list[tuple[str, str]] = []
+    lead = SIGNED_FOR_RE.match(text)
+    if lead:
+        parts.append((text[:lead.end()].strip(), "line"))
+        text = text[lead.end():]
+    name, comma, office = text.partition(",")
+    if comma and office.strip() and name.isupper() and not office.isupper() and not office.strip().startswith("Jr"):
+        parts += [(name + ",", "signed"), (office.strip(), "line")]
+    else:
+        parts.append((text, "signed"))
+    return parts
 
 
 def split_salute(line: str) -> tuple[str, str] | None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from despatch.model import Anchor, Block, BlockKind, Document, Note, Part
 from despatch.parse import lines as L
 from despatch.parse.heading import parse_parties
+from despatch.parse.typography import restore_typography
 from despatch.parse.marks import find_marks
 from despatch.parse.markers import DraftNote, strip_tokens
 from despatch.parse.notes import (
@@ -168,17 +169,27 @@ def assemble(draft: Draft, doc_id: str) -> Document:
         _, salute_text, name = salute
         doc.closer = [Block(salute_text, kind="salute"), Block(name, kind="signed")]
     elif sig:
-        doc.closer.append(_block(lines[sig[0]], "signed", "closer", 0, draft.notes, doc.notes))
+        _signature(doc, draft, lines[sig[0]])
     for n, start in enumerate(cuts):
         stop = cuts[n + 1] if n + 1 < len(cuts) else len(body_idx)
         enc = _enclosure(draft, body_idx[start:stop], f"{doc_id}-enc{n + 1}")
         if n + 1 < len(sig):
-            enc.closer.append(_block(lines[sig[n + 1]], "signed", "closer", 0, draft.notes, enc.notes))
+            _signature(enc, draft, lines[sig[n + 1]])
         doc.enclosures.append(enc)
     for extra in sig[1 + len(cuts):]:
         doc.closer.append(_block(lines[extra], "line", "closer", len(doc.closer), draft.notes, doc.notes))
     _derive(doc)
+    restore_typography(doc)
     return doc
+
+
+def _signature(doc: Document, draft: Draft, line: str) -> None:
+    """Closer blocks from a signature line; a marker on it stays with the part that held it."""
+    if len(strip_tokens(line)[1]) == 0:
+        for text, kind in L.closer_parts(line):
+            doc.closer.append(Block(text, kind="signed" if kind == "signed" else "line"))
+        return
+    doc.closer.append(_block(line, "signed", "closer", len(doc.closer), draft.notes, doc.notes))
 
 
 def _enclosure(draft: Draft, idx: list[int], enc_id: str) -> Document:
@@ -219,9 +230,19 @@ def _fill(doc: Document, draft: Draft, front: Front, body_idx: list[int]) -> Non
         parsed = L.parse_dateline(doc.dateline.text)
         if parsed:
             doc.place, doc.date, doc.received = parsed.place, parsed.date, parsed.received
-    for n, i in enumerate(body_idx):
-        doc.body.append(_block(lines[i], "p", "body", n, notes, doc.notes))
+    kinds = _list_kinds([lines[i] for i in body_idx])
+    for n, (i, kind) in enumerate(zip(body_idx, kinds)):
+        doc.body.append(_block(lines[i], kind, "body", n, notes, doc.notes))
     _source_note_on_heading(doc, has_source_lines=bool(front.sources))
+
+
+def _list_kinds(texts: list[str]) -> list[BlockKind]:
+    """"label" for a line that is only an enumerator ("(a)", "2.", "IV."), "item" for the line it labels."""
+    kinds: list[BlockKind] = ["p"] * len(texts)
+    for k, text in enumerate(texts[:-1]):
+        if L.is_list_label(text) and kinds[k] == "p" and not L.is_list_label(texts[k + 1]):
+            kinds[k], kinds[k + 1] = "label", "item"
+    return kinds
 
 
 def _source_note_on_heading(doc: Document, has_source_lines: bool) -> None:
@@ -229,10 +250,14 @@ def _source_note_on_heading(doc: Document, has_source_lines: bool) -> None:
     head_notes = [n for n in doc.notes if n.anchor is not None and n.anchor.part == "head"]
     if not head_notes or has_source_lines:
         return
-    first = head_notes[0]
-    at_end = first.anchor is not None and first.anchor.offset >= len(doc.head.text.rstrip(" .")) - 1
-    if looks_like_source(first.text) or at_end:
-        first.kind = "source"
+    by_number = sorted(head_notes, key=lambda n: int(n.n) if n.n and n.n.isdigit() else 0)
+    chosen = next((n for n in by_number if looks_like_source(n.text)), None)
+    if chosen is None:
+        last = head_notes[-1]
+        if last.anchor is not None and last.anchor.offset >= len(doc.head.text.rstrip(" .")) - 1:
+            chosen = last
+    if chosen is not None:
+        chosen.kind = "source"
 
 
 def _derive(doc: Document) -> None:

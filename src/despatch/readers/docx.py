@@ -1,9 +1,550 @@
-"""Word .docx (placeholder until the .docx reader lands)."""
+"""A Word .docx package: paragraphs in word/document.xml, real footnotes and endnotes in their own parts.
+
+The raw form, as Word, LibreOffice or pandoc write it: a zip whose main part
+(named in _rels/.rels, nearly always word/document.xml) holds the body as
+paragraphs of runs of text::
+
+    <w:p><w:r><w:rPr><w:b/></w:rPr><w:t>The Acting Secretary of State to the Consul at Archangel (Cole)</w:t></w:r>
+         <w:r><w:rPr><w:rStyle w:val="FootnoteReference"/></w:rPr><w:footnoteReference w:id="20"/></w:r></w:p>
+
+A footnote's marker is the `w:footnoteReference` run; its text is the
+`w:footnote` with the same id in word/footnotes.xml, opened by a
+`w:footnoteRef` mark. The ids are not what is printed: Word numbers the notes
+1, 2, 3... in the order of their references, so that is how they are keyed.
+Endnotes (word/endnotes.xml) work the same way with their own numbering. The
+heading is usually the one bold paragraph at the top (pandoc's `**heading**`)
+or a paragraph in a Heading style. Tracked changes are read as accepted:
+deleted text is dropped, inserted text kept. A table row is one line.
+Several documents in one file are split as text files are.
+"""
 from __future__ import annotations
 
+import io
+import posixpath
+import struct
+import zipfile
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cache
+
+from lxml import etree
+
 from despatch.errors import InputError
-from despatch.parse.structure import Draft
+from despatch.parse import lines as L
+from despatch.parse.markers import TOKEN_RE, DraftNote, token
+from despatch.parse.notes import split_original
+from despatch.parse.structure import FRONT_WINDOW, LONG_LINE, Draft
+from despatch.readers import segment
+
+# We read the package with zipfile and parse the few parts we need with lxml
+# rather than open it with python-docx: python-docx has no API for footnotes or
+# endnotes (we would be back at the raw XML anyway), it loads and parses every
+# part of the package (styles, numbering, theme, images) whether needed or not,
+# and it hides the parser settings and the zip member sizes that keep hostile
+# files (zip bombs, entity tricks) harmless.
+
+MAX_PART = 200 * 1024 * 1024  # no real document.xml comes near this; a zip bomb does
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # a password-protected .docx, or an old .doc, is an OLE file
+ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, struct.error, OSError, EOFError, ValueError,
+              RuntimeError, NotImplementedError)
+MAIN_NAMESPACES = (
+    "http://schemas.openxmlformats.org/wordprocessingml/2006/main",  # Transitional: what everyone writes
+    "http://purl.oclc.org/ooxml/wordprocessingml/main",  # Strict, which Word can save as
+)
+MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+DEFAULT_MAIN = "word/document.xml"
+TRUE_VALUES = frozenset(("1", "true", "on"))
+SOFT_HYPHEN = "\xad"
+
+
+def _parser() -> etree.XMLParser:
+    # A docx may not carry a DTD, so entities are never expanded (no billion
+    # laughs, no external files); huge_tree stays off so libxml2 keeps its
+    # limits on nesting depth and text node size, which no real part reaches.
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
+                           remove_comments=True, remove_pis=True, collect_ids=False)
+
+
+# --- the package -----------------------------------------------------------
+
+
+class _Package:
+    """The zip's parts by name, read with size limits; every failure is an InputError."""
+
+    def __init__(self, data: bytes, path: str):
+        self.path = path
+        if data.startswith(OLE_MAGIC):
+            raise InputError(path, "encrypted or old-format Word file (an OLE container, not a .docx package)")
+        try:
+            self.zip = zipfile.ZipFile(io.BytesIO(data))
+            infos = self.zip.infolist()
+        except ZIP_ERRORS:
+            raise InputError(path, "not a readable .docx (broken or truncated zip)") from None
+        # part names are case-insensitive in a package
+        self.members = {info.filename.lstrip("/").lower(): info for info in infos}
+        self.parser = _parser()
+
+    def has(self, name: str) -> bool:
+        return name.lower() in self.members
+
+    def read(self, name: str) -> bytes:
+        info = self.members[name.lower()]
+        if info.flag_bits & 0x1:
+            raise InputError(self.path, f"encrypted zip member {name}")
+        if info.file_size > MAX_PART:
+            raise InputError(self.path, f"{name} is too large ({info.file_size // (1024 * 1024)} MB uncompressed)")
+        try:
+            with self.zip.open(info) as f:
+                data = f.read(MAX_PART + 1)
+        except ZIP_ERRORS:
+            raise InputError(self.path, f"cannot read {name} (damaged zip)") from None
+        if len(data) > MAX_PART:
+            raise InputError(self.path, f"{name} is too large")
+        return data
+
+    def xml(self, name: str) -> etree._Element:
+        try:
+            return etree.fromstring(self.read(name), self.parser)
+        except etree.XMLSyntaxError as exc:
+            raise InputError(self.path, f"malformed XML in {name} (line {exc.lineno})") from None
+
+    def relations(self, source: str) -> dict[str, str]:
+        """Relationship type (its last path segment) -> target part name, for the part `source` ("" = package)."""
+        folder, base = posixpath.split(source)
+        rels = posixpath.join(folder, "_rels", base + ".rels")
+        if not self.has(rels):
+            return {}
+        try:
+            root = self.xml(rels)
+        except InputError:
+            return {}  # a damaged map falls back to the conventional part names
+        out: dict[str, str] = {}
+        for rel in root.iter("{*}Relationship"):
+            kind, target = rel.get("Type", ""), rel.get("Target", "")
+            if not target or rel.get("TargetMode") == "External":
+                continue
+            name = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+            out.setdefault(kind.rsplit("/", 1)[-1], name)
+        return out
+
+
+# --- styles: which paragraphs are bold or headings --------------------------
+
+
+@dataclass
+class _Styles:
+    """What the style sheet says about bold and headings, resolved through `basedOn`."""
+
+    bold: dict[str, bool] = field(default_factory=dict)  # styleId -> bold, for styles whose chain sets it
+    headings: set[str] = field(default_factory=set)  # paragraph styles that mark a heading
+    default_paragraph: str | None = None
+    default_bold: bool = False
+
+
+def _toggle(el: etree._Element | None, val: str) -> bool | None:
+    """A Word on/off property: `<w:b/>` and `<w:b w:val="1"/>` are on, `w:val="0"` is off, absent is None."""
+    if el is None:
+        return None
+    value = el.get(val)
+    return value is None or value.lower() in TRUE_VALUES
+
+
+def _outline(ppr: etree._Element | None, t: _Tags) -> bool:
+    """Whether paragraph properties give an outline level, Word's mark of a heading (level 9 is body text)."""
+    level = ppr.find(t.outline) if ppr is not None else None
+    return level is not None and level.get(t.val) != "9"
+
+
+def _read_styles(root: etree._Element, t: _Tags) -> _Styles:
+    raw: dict[str, tuple[str | None, bool | None, bool]] = {}
+    styles = _Styles()
+    for style in root.iter(t.style):
+        sid = style.get(t.style_id)
+        if not sid:
+            continue
+        based = style.find(t.based_on)
+        name = style.find(t.name)
+        rpr = style.find(t.rpr)
+        ppr = style.find(t.ppr)
+        bold = _toggle(rpr.find(t.b), t.val) if rpr is not None else None
+        label = (name.get(t.val) or "").lower() if name is not None else ""
+        heading = label.startswith("heading") or label == "title" or _outline(ppr, t)
+        raw[sid] = (based.get(t.val) if based is not None else None, bold, heading)
+        if style.get(t.type) == "paragraph" and (style.get(t.default) or "").lower() in TRUE_VALUES:
+            styles.default_paragraph = sid
+    defaults = root.find(f"{t.doc_defaults}/{t.rpr_default}/{t.rpr}")
+    if defaults is not None:
+        styles.default_bold = bool(_toggle(defaults.find(t.b), t.val))
+    for sid in raw:
+        chain, seen = sid, 0
+        resolved: bool | None = None
+        heading = False
+        while chain in raw and seen < 20:  # basedOn may loop in a damaged style sheet
+            based, own_bold, own_heading = raw[chain]
+            if resolved is None:
+                resolved = own_bold
+            heading = heading or own_heading
+            chain, seen = based or "", seen + 1
+        if resolved is not None:
+            styles.bold[sid] = resolved
+        if heading:
+            styles.headings.add(sid)
+    return styles
+
+
+# --- WordprocessingML element names, for one of the two namespaces -----------
+
+
+class _Tags:
+    """Clark names of the elements we look at, so the walk compares strings and never builds them."""
+
+    def __init__(self, ns: str):
+        def w(local: str) -> str:
+            return f"{{{ns}}}{local}"
+
+        self.ns = ns
+        self.val = w("val")
+        self.id = w("id")
+        self.type = w("type")
+        self.default = w("default")
+        self.style_id = w("styleId")
+        self.custom_mark = w("customMarkFollows")
+        self.fld_type = w("fldCharType")
+        self.body, self.p, self.r, self.t, self.tbl, self.tr, self.tc = (
+            w("body"), w("p"), w("r"), w("t"), w("tbl"), w("tr"), w("tc"))
+        self.ppr, self.rpr, self.pstyle, self.rstyle, self.b = w("pPr"), w("rPr"), w("pStyle"), w("rStyle"), w("b")
+        self.vanish, self.outline, self.dele = w("vanish"), w("outlineLvl"), w("del")
+        self.footnote, self.endnote = w("footnote"), w("endnote")
+        self.footnote_ref, self.endnote_ref = w("footnoteReference"), w("endnoteReference")
+        self.fld_char = w("fldChar")
+        self.style, self.based_on, self.name = w("style"), w("basedOn"), w("name")
+        self.doc_defaults, self.rpr_default = w("docDefaults"), w("rPrDefault")
+        self.spaces = frozenset(map(w, ("tab", "ptab", "br", "cr")))
+        self.hyphens = frozenset(map(w, ("noBreakHyphen",)))
+        # Inline content that is never text: deleted or moved-away runs, properties, marks without content.
+        self.skip_inline = frozenset(map(w, ("pPr", "del", "moveFrom", "sdtPr", "sdtEndPr", "rPr")))
+        # Block content that is never text: section and table properties, imported chunks we cannot read.
+        self.skip_block = frozenset(map(w, ("sectPr", "tblPr", "tblGrid", "trPr", "tcPr", "sdtPr", "sdtEndPr",
+                                            "altChunk", "del", "moveFrom")))
+        self.alternate = f"{{{MC}}}AlternateContent"
+        self.choice = f"{{{MC}}}Choice"
+
+
+@cache
+def _tags(ns: str) -> _Tags:
+    return _Tags(ns)
+
+
+# --- text ------------------------------------------------------------------
+
+
+@dataclass
+class _Para:
+    text: str
+    marked: bool = False  # all bold, or in a Heading style: the raw form's sign of a heading
+
+
+class _Walker:
+    """Reads paragraphs and tables into lines, one pass over the tree, tokens where notes are referenced."""
+
+    def __init__(self, tags: _Tags, styles: _Styles, refs: _References | None):
+        self.t = tags
+        self.styles = styles
+        self.refs = refs
+        # Complex fields (`fldChar` begin / separate / end) may span runs and
+        # paragraphs; True on the stack while inside a field's code, whose text
+        # is never shown.
+        self.fields: list[bool] = []
+        self.custom_key: str | None = None
+
+    # block level
+
+    def blocks(self, parent: etree._Element) -> list[_Para]:
+        out: list[_Para] = []
+        held: tuple[list[str], int, int] | None = None  # a paragraph whose mark was deleted joins the next one
+        for el in self._block_elements(parent):
+            if el.tag == self.t.tbl:
+                out.extend(_Para(row) for row in self.table_rows(el))
+                continue
+            pieces, bold, plain = self._paragraph_pieces(el)
+            if held is not None:
+                pieces, bold, plain = held[0] + pieces, held[1] + bold, held[2] + plain
+                held = None
+            if self._mark_deleted(el):
+                held = (pieces, bold, plain)
+                continue
+            out.append(_Para(_clean("".join(pieces)), (bold > 0 and plain == 0) or self._heading_style(el)))
+        if held is not None:
+            out.append(_Para(_clean("".join(held[0])), held[1] > 0 and held[2] == 0))
+        return out
+
+    def _block_elements(self, parent: etree._Element) -> Iterator[etree._Element]:
+        """Paragraphs and tables in order, through content controls and custom XML wrappers."""
+        t = self.t
+        for el in parent:
+            tag = el.tag
+            if tag == t.p or tag == t.tbl:
+                yield el
+            elif tag == t.alternate:
+                choice = el.find(t.choice)
+                if choice is not None:
+                    yield from self._block_elements(choice)
+            elif isinstance(tag, str) and tag not in t.skip_block:
+                yield from self._block_elements(el)
+
+    def table_rows(self, tbl: etree._Element) -> list[str]:
+        """One line per row, the cells' words joined by spaces; a nested table's rows run on inside its cell."""
+        rows: list[str] = []
+        for row in self._descend(tbl, self.t.tr):
+            cells = []
+            for cell in self._descend(row, self.t.tc):
+                parts = []
+                for el in self._block_elements(cell):
+                    if el.tag == self.t.tbl:
+                        parts.extend(self.table_rows(el))
+                    else:
+                        parts.append("".join(self._paragraph_pieces(el)[0]))
+                cells.append(" ".join(parts))
+            rows.append(_clean(" ".join(cells)))
+        return rows
+
+    def _descend(self, parent: etree._Element, wanted: str) -> Iterator[etree._Element]:
+        t = self.t
+        for el in parent:
+            if el.tag == wanted:
+                yield el
+            elif isinstance(el.tag, str) and el.tag not in t.skip_block and el.tag not in (t.tbl, t.p):
+                yield from self._descend(el, wanted)
+
+    def _mark_deleted(self, p: etree._Element) -> bool:
+        ppr = p.find(self.t.ppr)
+        if ppr is None:
+            return False
+        rpr = ppr.find(self.t.rpr)
+        return rpr is not None and rpr.find(self.t.dele) is not None
+
+    def _paragraph_style(self, p: etree._Element) -> str | None:
+        ppr = p.find(self.t.ppr)
+        style = ppr.find(self.t.pstyle) if ppr is not None else None
+        return style.get(self.t.val) if style is not None else self.styles.default_paragraph
+
+    def _heading_style(self, p: etree._Element) -> bool:
+        ppr = p.find(self.t.ppr)
+        if ppr is not None and ppr.find(self.t.outline) is not None:
+            return _outline(ppr, self.t)
+        return self._paragraph_style(p) in self.styles.headings
+
+    # inline level
+
+    def _paragraph_pieces(self, p: etree._Element) -> tuple[list[str], int, int]:
+        """The paragraph's text pieces, and how many of its runs with visible text are bold and not bold."""
+        style = self._paragraph_style(p)
+        para_bold = self.styles.bold.get(style, self.styles.default_bold) if style else self.styles.default_bold
+        pieces: list[str] = []
+        counts = [0, 0]
+        self._inline(p, pieces, counts, para_bold)
+        return pieces, counts[0], counts[1]
+
+    def _inline(self, parent: etree._Element, pieces: list[str], counts: list[int], para_bold: bool) -> None:
+        t = self.t
+        for el in parent:
+            tag = el.tag
+            if tag == t.r:
+                self._run(el, pieces, counts, para_bold)
+            elif tag == t.alternate:
+                choice = el.find(t.choice)
+                if choice is not None:
+                    self._inline(choice, pieces, counts, para_bold)
+            elif isinstance(tag, str) and tag not in t.skip_inline:
+                # hyperlinks, inserted text, smart tags, simple fields, content controls
+                self._inline(el, pieces, counts, para_bold)
+
+    def _run(self, r: etree._Element, pieces: list[str], counts: list[int], para_bold: bool) -> None:
+        t = self.t
+        bold = para_bold
+        for el in r:
+            tag = el.tag
+            if tag == t.t:
+                text = el.text
+                if not text or any(self.fields):
+                    continue
+                if self.custom_key is not None and self.refs is not None:
+                    # the symbol printed in place of a number ("*") belongs to the marker, not the text
+                    self.refs.mark(self.custom_key, text.strip())
+                    self.custom_key = None
+                    continue
+                pieces.append(text)
+                if not text.isspace():
+                    counts[0 if bold else 1] += 1
+            elif tag == t.rpr:
+                if _toggle(el.find(t.vanish), t.val):
+                    return  # hidden text is not printed
+                direct = _toggle(el.find(t.b), t.val)
+                if direct is None:
+                    style = el.find(t.rstyle)
+                    if style is not None:
+                        direct = self.styles.bold.get(style.get(t.val) or "")
+                bold = para_bold if direct is None else direct
+            elif tag in t.spaces:
+                if not any(self.fields):
+                    pieces.append(" ")
+            elif tag in t.hyphens:
+                pieces.append("-")
+            elif tag == t.fld_char:
+                kind = el.get(t.fld_type)
+                if kind == "begin":
+                    self.fields.append(True)
+                elif kind == "separate" and self.fields:
+                    self.fields[-1] = False
+                elif kind == "end" and self.fields:
+                    self.fields.pop()
+            elif (tag == t.footnote_ref or tag == t.endnote_ref) and self.refs is not None:
+                custom = (el.get(t.custom_mark) or "").lower() in TRUE_VALUES
+                key = self.refs.key("footnote" if tag == t.footnote_ref else "endnote", el.get(t.id), custom)
+                if key:
+                    pieces.append(token(key))
+                    self.custom_key = key if custom else None
+        self.custom_key = None
+
+
+def _clean(text: str) -> str:
+    """One line: soft hyphens out, every run of whitespace (tabs, breaks, no-break spaces) one space."""
+    if SOFT_HYPHEN in text:
+        text = text.replace(SOFT_HYPHEN, "")
+    return " ".join(text.split())
+
+
+# --- notes -----------------------------------------------------------------
+
+
+class _Notes:
+    """The notes of one kind (footnotes or endnotes) by id, numbered as Word prints them when first referenced."""
+
+    def __init__(self, kind: str, prefix: str):
+        self.kind = kind
+        self.prefix = prefix  # keeps endnote keys apart from footnote keys; the printed number is in DraftNote.n
+        self.texts: dict[str, str] = {}
+        self.count = 0
+
+    def load(self, root: etree._Element, tags: _Tags, styles: _Styles) -> None:
+        element = tags.footnote if self.kind == "footnote" else tags.endnote
+        walker = _Walker(tags, styles, None)
+        for note in root.iter(element):
+            if note.get(tags.type) not in (None, "normal"):
+                continue  # separator, continuationSeparator, continuationNotice: rules, not notes
+            note_id = note.get(tags.id)
+            if note_id is not None:
+                self.texts[note_id] = " ".join(p.text for p in walker.blocks(note) if p.text)
+
+
+class _References:
+    """Hands out a key for each reference in the text, in order, and collects the notes under those keys."""
+
+    def __init__(self) -> None:
+        self.kinds: dict[str, _Notes] = {}
+        self.notes: dict[str, DraftNote] = {}
+        self.custom = 0
+
+    def key(self, kind: str, note_id: str | None, custom_mark: bool) -> str:
+        """The key of the note `note_id` referenced here, or "" for a reference to no note."""
+        notes = self.kinds.get(kind)
+        if notes is None or note_id is None or note_id not in notes.texts:
+            return ""
+        text, original = split_original(notes.texts[note_id])
+        if custom_mark:
+            # a custom mark ("*") takes no number in Word's sequence; its symbol is read from the run
+            self.custom += 1
+            key = f"c{self.custom}"
+            n = None
+        else:
+            notes.count += 1
+            key = f"{notes.prefix}{notes.count}"
+            n = str(notes.count)
+        self.notes[key] = DraftNote(text=text, n=n, original=original)
+        return key
+
+    def mark(self, key: str, symbol: str) -> None:
+        if symbol:
+            self.notes[key].n = symbol
+
+
+# --- documents -------------------------------------------------------------
+
+
+def _is_marked_heading(line: str) -> bool:
+    """A bold line the structure parser may take as the heading: not a number, source line, caption or dateline."""
+    return not (L.is_number_line(line) or L.is_source_line(line) or L.is_enclosure_label(line)
+                or L.parse_dateline(line))
+
+
+def head_index(lines: list[str], marked: list[bool]) -> int | None:
+    """The first bold (or Heading-style) line at the top of one document, when bold sets it apart."""
+    idx = [i for i, line in enumerate(lines) if line.strip()]
+    if len(idx) > 1 and all(marked[i] for i in idx):
+        return None  # a document set all in bold says nothing about its heading
+    for i in idx[:FRONT_WINDOW + 1]:  # + 1: a document number may stand first
+        if len(L.plain(lines[i])) > LONG_LINE:
+            return None
+        if marked[i] and _is_marked_heading(lines[i]):
+            return i
+    return None
+
+
+def _drafts(paras: list[_Para], notes: dict[str, DraftNote]) -> list[Draft]:
+    """One draft per document, each with the notes whose markers its text holds."""
+    lines = [p.text for p in paras]
+    # document_starts rather than split: the bold flags must follow each document's lines
+    starts = segment.document_starts(lines)
+    drafts: list[Draft] = []
+    for k, start in enumerate(starts):
+        end = starts[k + 1] if k + 1 < len(starts) else len(lines)
+        doc_lines = lines[start:end]
+        own: dict[str, DraftNote] = {}
+        if notes:
+            for line in doc_lines:
+                for key in TOKEN_RE.findall(line):
+                    if key in notes:
+                        own[key] = notes[key]
+        drafts.append(Draft(lines=doc_lines, notes=own,
+                            head_index=head_index(doc_lines, [p.marked for p in paras[start:end]])))
+    return drafts
 
 
 def read_drafts(data: bytes, path: str) -> list[Draft]:
-    raise InputError(path, ".docx reading is not available yet")
+    """Every document in a .docx, its footnotes and endnotes keyed by their printed numbers."""
+    package = _Package(data, path)
+    main = package.relations("").get("officeDocument", DEFAULT_MAIN)
+    if not package.has(main):
+        main = DEFAULT_MAIN
+    if not package.has(main):
+        raise InputError(path, "not a Word document (a zip without word/document.xml)")
+    root = package.xml(main)
+    ns = etree.QName(root).namespace or ""
+    if ns not in MAIN_NAMESPACES or etree.QName(root).localname != "document":
+        raise InputError(path, f"not a Word document ({main} holds no w:document)")
+    tags = _tags(ns)
+    parts = package.relations(main)
+    folder = posixpath.dirname(main)
+
+    styles = _Styles()
+    styles_part = parts.get("styles", posixpath.join(folder, "styles.xml"))
+    if package.has(styles_part):
+        try:
+            styles = _read_styles(package.xml(styles_part), tags)
+        except InputError:
+            pass  # styles only inform the heading guess; the wording still finds it
+
+    refs = _References()
+    for kind, prefix in (("footnote", ""), ("endnote", "e")):
+        part = parts.get(f"{kind}s", posixpath.join(folder, f"{kind}s.xml"))
+        notes = _Notes(kind, prefix)
+        if package.has(part):
+            notes.load(package.xml(part), tags, styles)
+        refs.kinds[kind] = notes
+
+    body = root.find(tags.body)
+    if body is None:
+        return []
+    paras = _Walker(tags, styles, refs).blocks(body)
+    return _drafts(paras, refs.notes)

@@ -33,12 +33,24 @@ def _starts_document(lines: list[str], idx: list[int], pos: int) -> bool:
     if L.is_enclosure_label(line):
         return False
     after = _next(idx, pos, LOOKAHEAD)
+    if pos > 0 and idx[pos] - idx[pos - 1] > 2 and after:
+        # Two or more blank lines set documents apart in typed transcriptions; what follows must
+        # still open like a document (a heading, a dateline, a number or a source line).
+        if (L.is_heading(line) or L.is_number_line(line) or L.parse_dateline(line)
+                or (L.is_source_line(line) and not L.is_enclosure_label(line))):
+            return True
+    if L.has_file_number(line) and after and _short_title(lines[after[0]]) and not L.parse_dateline(lines[after[0]]):
+        # "882.6176 F 51/18" over "Draft Agreement Number 3 Between ...": only documents carry file numbers
+        return len(after) > 1
     if L.is_number_line(line):
         return bool(after) and (L.is_heading(lines[after[0]]) or _heading_then_dateline(lines, idx, pos + 1)
                                 or L.is_source_line(lines[after[0]]))
     if L.is_source_line(line):
-        # "[Telegram]" above "Mr. Hay to Mr. Conger." above "Washington, ..."
-        return bool(after) and (L.is_heading(lines[after[0]]) and _heading_then_dateline(lines, idx, pos + 1))
+        # "File No. 861.77/291" and "[Telegram]" above "Mr. Hay to Mr. Conger." above "Washington, ..."
+        nxt = pos + 1
+        while nxt < len(idx) and nxt - pos <= 3 and L.is_source_line(lines[idx[nxt]]):
+            nxt += 1
+        return nxt < len(idx) and L.is_heading(lines[idx[nxt]]) and _heading_then_dateline(lines, idx, nxt)
     return _heading_then_dateline(lines, idx, pos) and (L.is_heading(line) or _short_title(line))
 
 

@@ -75,6 +75,8 @@ def _append_text(el: etree._Element, text: str) -> None:
 def _fill(el: etree._Element, block: Block, spans: list[Span], points: list[Point]) -> None:
     """Write block text into el with its mentions, marks, extra spans and note points."""
     all_spans = list(spans)
+    for style in block.styles:
+        all_spans.append(Span(style.start, style.end, ("hi", {"rend": style.rend})))
     for mark in block.marks:
         all_spans.append(Span(mark.start, mark.end, ("seg", {"type": "editorial", "subtype": mark.kind})))
     for m in block.mentions:
@@ -158,8 +160,16 @@ class _DocWriter:
             _fill(etree.SubElement(div, t("head")), doc.head, self.head_spans(), self.points("head", 0))
         if doc.dateline is not None:
             _fill(etree.SubElement(div, t("dateline")), doc.dateline, self.dateline_spans(), self.points("dateline", 0))
+        current_list = None
         for k, block in enumerate(doc.body):
-            _fill(etree.SubElement(div, t(_body_element(block))), block, [], self.points("body", k))
+            if block.kind in ("label", "item"):
+                # FRUS lists pair a label ("(a)") with its item; neither is a paragraph
+                if current_list is None or block.kind == "label" and len(current_list) and current_list[-1].tag == t("label"):
+                    current_list = etree.SubElement(div, t("list"))
+                _fill(etree.SubElement(current_list, t(block.kind)), block, [], self.points("body", k))
+                continue
+            current_list = None
+            _fill(etree.SubElement(div, t("p")), block, [], self.points("body", k))
         if doc.closer:
             closer = etree.SubElement(div, t("closer"))
             for k, block in enumerate(doc.closer):
@@ -175,10 +185,6 @@ class _DocWriter:
         for enc in doc.enclosures:
             _DocWriter(enc).write(div, f"{{{FRUS_NS}}}attachment")
         return div
-
-
-def _body_element(block: Block) -> str:
-    return {"item": "p", "quote": "p", "label": "p", "table": "p"}.get(block.kind, "p")
 
 
 def _header(title: str, source: str | None) -> etree._Element:
