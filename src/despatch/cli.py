@@ -1,7 +1,12 @@
-"""The `despatch` command: thin, it parses arguments, calls the pipeline and prints the summary."""
+"""The `despatch` command: thin, it parses arguments, calls the pipeline and prints the summary.
+
+Everything for people goes to stderr (progress bar, one line per failed file,
+summary), so stdout stays clean for `despatch schema > file`.
+"""
 from __future__ import annotations
 
 import os
+import sys
 import time
 from pathlib import Path
 from typing import Annotated
@@ -9,22 +14,38 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-from rich.table import Table
+from rich.text import Text
 
-from despatch.pipeline import FORMATS, FileResult, plan_conversion, run_conversion
+from despatch import __version__
+from despatch.pipeline import FORMATS, FileResult, one_line, plan_conversion, run_conversion, split_collisions
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="Raw diplomatic documents into a structured edition.")
-err = Console(stderr=True, highlight=False)
-out = Console(highlight=False)
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Raw diplomatic documents into a structured edition.")
+# No markup, emoji codes or highlighting: file names and messages are printed as they are.
+err = Console(stderr=True, highlight=False, markup=False, emoji=False)
+
+
+def say(line: str) -> None:
+    """One line on stderr, never wrapped, above the progress bar when one is drawn."""
+    err.print(Text(line), soft_wrap=True)
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        print(f"despatch {__version__}")
+        raise typer.Exit()
 
 
 @app.callback()
-def _root() -> None:
+def _root(
+    version: Annotated[bool, typer.Option("--version", callback=_show_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
     """Raw diplomatic documents into a structured, annotated, searchable edition."""
 
 
 def _formats(value: str) -> tuple[str, ...]:
-    formats = tuple(f.strip().lower() for f in value.split(",") if f.strip())
+    formats = tuple(dict.fromkeys(f.strip().lower() for f in value.split(",") if f.strip()))
     bad = [f for f in formats if f not in FORMATS]
     if bad or not formats:
         raise typer.BadParameter(f"unknown format {', '.join(bad) or value!r}; choose from {', '.join(FORMATS)}")
@@ -37,47 +58,76 @@ def convert(
     out_dir: Annotated[Path, typer.Option("--out", "-o", help="Output folder; the input tree is mirrored under it.")],
     to: Annotated[str, typer.Option("--to", help="tei, json or html (comma-separated for several).")] = "tei",
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=0, help="Processes to convert on (0: one per core).")] = 1,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Print the traceback of every internal error.")] = False,
 ) -> None:
-    """Convert raw documents (Word export, plain, OCR, .docx, TEI) into TEI, JSON or HTML."""
+    """Convert raw documents (Word export, plain, OCR, .docx, TEI) into TEI, JSON or HTML.
+
+    Prints one line `PATH: reason` for each file that fails and exits with
+    status 1 if any did; the other files are converted all the same.
+    """
     formats = _formats(to)
+    if out_dir.exists() and not out_dir.is_dir():
+        say(f"{out_dir}: not a folder")
+        raise typer.Exit(2)
     missing = [p for p in inputs if not p.exists()]
     for p in missing:
-        err.print(f"{p}: no such file or folder", markup=False, soft_wrap=True)
-    plan = plan_conversion([p for p in inputs if p.exists()], out_dir)
+        say(one_line(f"{p}: no such file or folder"))
+    skipped: list[Path] = []
+    plan, clashes = split_collisions(plan_conversion([p for p in inputs if p.exists()], out_dir, skipped))
+    for clash in clashes:
+        say(clash.error or "")
+    if not plan and not missing and not clashes:
+        say("no document files found in " + ", ".join(str(p) for p in inputs))
     workers = jobs or os.cpu_count() or 1
     started = time.perf_counter()
+    show_bar = not quiet and len(plan) > 1 and err.is_terminal
     progress = Progress(TextColumn("converting"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                        console=err, disable=quiet or not err.is_terminal, transient=True)
+                        console=err, disable=not show_bar, transient=True)
 
     def report(result: FileResult) -> None:
         if result.error:
-            progress.console.print(result.error, markup=False, soft_wrap=True)
+            say(result.error)
+            if debug and result.traceback:
+                err.print(result.traceback.rstrip(), soft_wrap=True)
         progress.advance(task)
 
     with progress:
         task = progress.add_task("convert", total=len(plan))
-        results = run_conversion(plan, formats, workers=workers, progress=report)
+        results = run_conversion(plan, formats, workers=min(workers, max(1, len(plan))), progress=report)
     elapsed = time.perf_counter() - started
-    _summary(results, elapsed, len(missing), quiet)
+    results.extend(clashes)
+    if not quiet:
+        _summary(results, elapsed, len(missing), len(skipped))
     if missing or any(r.error for r in results):
         raise typer.Exit(1)
 
 
-def _summary(results: list[FileResult], elapsed: float, missing: int, quiet: bool) -> None:
+def _summary(results: list[FileResult], elapsed: float, missing: int, skipped: int) -> None:
     failed = sum(1 for r in results if r.error) + missing
     docs = sum(r.documents for r in results)
     warnings = sum(len(r.warnings) for r in results)
-    if quiet:
-        return
-    table = Table(show_header=False, box=None, pad_edge=False)
-    table.add_row("files", str(len(results) + missing))
-    table.add_row("documents found", str(docs))
-    table.add_row("warnings", str(warnings))
-    table.add_row("failures", str(failed))
     rate = docs / elapsed if elapsed > 0 else 0.0
-    table.add_row("time", f"{elapsed:.1f} s ({rate:.0f} documents/s)")
-    err.print(table)
+    rows = [("files", str(len(results) + missing))]
+    if skipped:
+        rows.append(("skipped", f"{skipped} (not document files)"))
+    rows += [
+        ("documents found", str(docs)),
+        ("warnings", str(warnings)),
+        ("failures", str(failed)),
+        ("time", f"{elapsed:.1f} s ({rate:.0f} documents/s)"),
+    ]
+    width = max(len(k) for k, _ in rows)
+    for key, value in rows:
+        say(f"{key:<{width}}  {value}")
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the files `despatch convert --to json` writes."""
+    from despatch.writers.json import json_schema_text
+
+    sys.stdout.write(json_schema_text())
 
 
 def main() -> None:  # pragma: no cover - console entry point

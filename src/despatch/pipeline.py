@@ -207,8 +207,11 @@ def run_conversion(jobs: list[Job], formats: tuple[str, ...], workers: int = 1, 
             try:
                 batch_results = future.result()
             except Exception as exc:  # a worker died (killed, out of memory, a crash in C code)
-                batch_results = [FileResult(source=str(job.source), error=one_line(_internal_error(job.source, exc)))
-                                 for job in futures[future]]
+                batch_results = []
+                for job in futures[future]:
+                    _remove_outputs(job, formats)
+                    batch_results.append(FileResult(source=str(job.source),
+                                                    error=one_line(_internal_error(job.source, exc))))
             for result in batch_results:
                 done(result)
     return results

@@ -25,7 +25,9 @@ OFFICE_BEFORE_TO_RE = re.compile(
     r"\b(?:Minister|Ambassador|Envoy|Delegate|Delegates|Commissioner|Consul|Agent|Representative|Adviser|Advisor|Mission|Legation|Embassy)$",
     re.IGNORECASE,
 )
-QUALIFIER_RE = re.compile(r"\s+(?:of|in|at|for)\s+[A-Z].*$")
+QUALIFIER_RE = re.compile(r"\s+(?:of|in|at|for)\s+(?:the\s+)?[A-Z].*$")
+# What a heading adds after the recipient: "Mr. Seward to Mr. Schurz, with accompaniments."
+RIDER_RE = re.compile(r",\s+(?:with|and|inclosing|enclosing|transmitting)\b.*$")
 OFFICE_WORDS_RE = re.compile(
     r"\b(?:Secretary|Minister|Ambassador|Chargé|Consul|Counselor|Counsellor|Commissioner|Chief|Director|"
     r"Adviser|Advisor|Delegate|President|Governor|Agent|Attaché|Legation|Embassy|Department|Office|Division|"
@@ -82,7 +84,7 @@ def parse_party(text: str, offset: int = 0) -> Party:
     """One side of a heading; `offset` is where `text` starts in the heading."""
     raw = text
     lead = len(raw) - len(raw.lstrip())
-    text = raw.strip().rstrip(".,;:")
+    text = RIDER_RE.sub("", raw.strip()).rstrip(".,;:")
     pos = offset + lead
 
     article = ARTICLE_RE.match(text)

@@ -12,7 +12,7 @@ from functools import cache
 
 from despatch.data import entries
 from despatch.model import DocDate
-from despatch.parse.dates import find_date, parse_received
+from despatch.parse.dates import MONTH, find_date, month_numbers, parse_received
 from despatch.parse.markers import TOKEN_RE
 from despatch.parse.notes import FILE_NUMBER_RE
 
@@ -38,11 +38,31 @@ PAPER_HEAD_RE = re.compile(
     r"Treaty|Agreement|Convention|Protocol|Declaration|Proclamation|Decree|Edict|Imperial edict|Resolution|"
     r"Circular|Letter|Instructions?|Message|Address|Speech|Exchange of Notes)\b"
 )
+# "Washington, December 21." / "Peking, December 20, 4 p.m." (no year printed)
+YEARLESS_DATELINE_RE = re.compile(
+    rf"^\[?(?P<place>[^\[\]\d,]{{1,60}}(?:,\s*[^\[\]\d,]{{1,40}})?),?\]?\s+(?P<month>{MONTH})\s+(?P<day>\d{{1,2}})"
+    r"(?:st|nd|rd|th|d)?\.?\s*(?:[,—–-]\s*[^\[\]]{0,20})?(?:\[Received[^\]]*\]\.?)?$",
+    re.IGNORECASE,
+)
+# Words of a title, never of a place: "... Convention Between the United States and Mexico,
+# Signed at Washington, December 23, 1925" is a heading that ends in a date, not a dateline.
+NOT_PLACE_RE = re.compile(r"\b(?:Between|Signed|Concluded|Issued|Convention|Treaty|Agreement|Protocol|Memorandum|Statement)\b")
 UNDATED_RE = re.compile(r"^\[?(?P<place>[^\[\]\d]{1,80}?),?\s*\[?undated\]?\.?", re.IGNORECASE)
 WORD_RE = re.compile(r"[\w’'\-.&]+")
 SALUTE_SIGNED_RE = re.compile(
     r"^(?P<salute>.*\b(?:etc\.|servant|respectfully|sincerely|faithfully|truly|consideration|cordially)[.,]*\]?)\s+"
     r"(?P<name>[A-Z][^,;:]{1,60}\.?)$"
+)
+# Lower-case words that may stand inside a person's name: "B. J. de Cologan", "De la Rue".
+NAME_PARTICLES = frozenset("de la le du des van von der den y e da di del della dos das and & et".split())
+# Treaties print each signer with a seal: "Frank B. Kellogg [seal] A. Piip [seal]".
+SEAL_RE = re.compile(r"\[\s*(?:seal|L\.\s*S\.)\s*\]", re.IGNORECASE)
+# Letters an editor supplied inside a name: "S[umner] W[elles]", "A[rthur] N. Y[oung]".
+EDITOR_BRACKETS_RE = re.compile(r"[\[\]]")
+# An office printed after the name without a comma: "Robert M. Scotten Counselor of Embassy".
+TRAILING_OFFICE_RE = re.compile(
+    r"\s+(?=(?:Acting\s+|Assistant\s+|Under\s+|Vice\s+)?(?:Secretary|Counselor|Counsellor|Minister|Ambassador|Consul|"
+    r"Chargé|Commissioner|President|Chairman|Director|Chief|General Receiver|Receiver|Agent|Attaché|Governor)\b)"
 )
 SIGNED_FOR_RE = re.compile(r"^(?:For|By)\s+(?:the\s+)?[A-Z][^:]{2,60}:\s*")
 # An address line, printed under the text in older volumes, names the recipient, not the signer:
@@ -86,14 +106,14 @@ def is_received_line(line: str) -> bool:
     return bool(RECEIVED_LINE_RE.match(plain(line)))
 
 
-def _name_like(words: list[str]) -> bool:
+def _name_like(words: list[str], particles: frozenset[str] = PARTICLES) -> bool:
     """Every word capitalised, an initial or a particle, and at least one real capitalised word."""
     real = 0
     for w in words:
         core = w.strip("“”\"'’(),.;:[]")
         if not core:
             continue
-        if core.lower() in PARTICLES:
+        if core.lower() in particles:
             continue
         if not core[0].isupper():
             return False
@@ -169,9 +189,9 @@ def parse_dateline(line: str) -> Dateline | None:
         undated = UNDATED_RE.match(text)
         if undated and _name_like(WORD_RE.findall(undated.group("place"))):
             return Dateline(_place(undated.group("place")), None, parse_received(text, None))
-        return None
+        return _dateline_without_year(text)
     before = text[:found.start]
-    if len(before) > 140:
+    if len(before) > 140 or NOT_PLACE_RE.search(before) or PAPER_HEAD_RE.match(text):
         return None
     words = WORD_RE.findall(before)
     if len(words) > 16 or not _name_like(words + ["X"]):
@@ -185,15 +205,18 @@ def parse_dateline(line: str) -> Dateline | None:
     return Dateline(_place(before), found.date, received)
 
 
-def is_signature(line: str) -> bool:
-    """A signature line: "W. W. Rockhill.", "Lansing", "Alvey A. Adee, Acting Secretary."."""
-    text = plain(line)
-    if not text or len(text) > 90 or text.endswith(":"):
-        return False
-    if ADDRESS_RE.search(text):
-        return False
-    text = SIGNED_FOR_RE.sub("", text)
+def _signers(text: str) -> list[str]:
+    """The names on a signature line; treaties print several, each with its seal."""
+    names = [n.strip(" ,") for n in SEAL_RE.split(text)]
+    return [n for n in names if n]
+
+
+def _is_one_signature(text: str) -> bool:
     name, _, office = text.partition(",")
+    trailing = TRAILING_OFFICE_RE.search(name)
+    if trailing and not office:
+        name = name[:trailing.start()]
+    name = EDITOR_BRACKETS_RE.sub("", name)
     words = WORD_RE.findall(name)
     if not words or len(words) > 6 or any(ch.isdigit() for ch in name):
         return False
@@ -201,22 +224,48 @@ def is_signature(line: str) -> bool:
         return False
     if office and (len(office.split()) > 9 or any(ch.isdigit() for ch in office) or not _title_case(office)):
         return False
-    return _name_like(words)
+    return _name_like(words, NAME_PARTICLES)
+
+
+def _dateline_without_year(text: str) -> Dateline | None:
+    """ "Washington, December 21." -- a dateline whose year the volume left to its title page."""
+    m = YEARLESS_DATELINE_RE.match(text)
+    if not m or not _name_like(WORD_RE.findall(m.group("place"))):
+        return None
+    month = month_numbers()[m.group("month").casefold()]
+    day = int(m.group("day"))
+    if not 1 <= day <= 31:
+        return None
+    date_text = text[m.start("month"):m.end("day")]
+    return Dateline(_place(m.group("place")), DocDate(date_text, f"--{month:02d}-{day:02d}", "day"), None)
+
+
+def is_signature(line: str) -> bool:
+    """A signature line: "W. W. Rockhill.", "Lansing", "Alvey A. Adee, Acting Secretary."."""
+    text = plain(line)
+    if not text or len(text) > 120 or text.endswith(":"):
+        return False
+    if ADDRESS_RE.search(text):
+        return False
+    signers = _signers(SIGNED_FOR_RE.sub("", text))
+    return bool(signers) and len(signers) <= 4 and all(_is_one_signature(n) for n in signers)
 
 
 def _title_case(text: str) -> bool:
     """Most words capitalised: an office ("In charge of the Consulate General"), not a sentence."""
     words = [w for w in WORD_RE.findall(text) if w.lower() not in PARTICLES]
     capital = sum(1 for w in words if w[:1].isupper())
-    return bool(words) and capital * 2 >= len(words) and words[0][:1].isupper()
+    return bool(words) and capital * 2 >= len(words)
 
 
 def closer_parts(line: str) -> list[tuple[str, str]]:
-    """A signature line cut into (text, kind) parts, kind "signed" for the name itself.
+    """A signature line cut into (text, kind) parts, kind "signed" for each name itself.
 
     "For the Secretary of State: Joseph C. Grew" -> the line before the name, then the name;
     "MELANCTON SMITH, Commander." -> the name in capitals, then the office (older
-    volumes print the signer in small capitals and the office in roman).
+    volumes print the signer in small capitals and the office in roman);
+    "Robert M. Scotten Counselor of Embassy" -> the name, then the office;
+    "Frank B. Kellogg [seal] A. Piip [seal]" -> each signer, each seal.
     """
     text = plain(line)
     parts: list[tuple[str, str]] = []
@@ -224,12 +273,26 @@ def closer_parts(line: str) -> list[tuple[str, str]]:
     if lead:
         parts.append((text[:lead.end()].strip(), "line"))
         text = text[lead.end():]
+    pieces = SEAL_RE.split(text)
+    seals = SEAL_RE.findall(text)
+    for k, piece in enumerate(pieces):
+        piece = piece.strip()
+        if piece:
+            parts += _one_signer(piece)
+        if k < len(seals):
+            parts.append((seals[k], "line"))
+    return parts
+
+
+def _one_signer(text: str) -> list[tuple[str, str]]:
     name, comma, office = text.partition(",")
     if comma and office.strip() and name.isupper() and not office.isupper() and not office.strip().startswith("Jr"):
-        parts += [(name + ",", "signed"), (office.strip(), "line")]
-    else:
-        parts.append((text, "signed"))
-    return parts
+        return [(name + ",", "signed"), (office.strip(), "line")]
+    if not comma:
+        m = TRAILING_OFFICE_RE.search(text)
+        if m and len(WORD_RE.findall(text[:m.start()])) >= 2:
+            return [(text[:m.start()], "signed"), (text[m.end():], "line")]
+    return [(text, "signed")]
 
 
 def split_salute(line: str) -> tuple[str, str] | None:

@@ -274,6 +274,36 @@ def _derive(doc: Document) -> None:
         part.channel = channel_in(labels) or _channel_from_heading(part)
 
 
+def complete_years(docs: list[Document]) -> None:
+    """Give a year to datelines printed without one ("Washington, December 21.").
+
+    The year comes from the document before it in the same file, else from the
+    full dates the document itself cites; either way the document says so.
+    """
+    previous: str | None = None
+    for doc in docs:
+        date = doc.date
+        if date is not None and date.when and date.when.startswith("--"):
+            year = previous or _year_cited(doc)
+            if year:
+                date.when = f"{year}-{date.when[2:]}"
+                doc.warnings.append(f"year of the date taken from {'the document before' if previous else 'dates the text cites'}")
+        if doc.date is not None and doc.date.when and doc.date.when[:4].isdigit():
+            previous = doc.date.when[:4]
+
+
+def _year_cited(doc: Document) -> str | None:
+    from collections import Counter
+
+    from despatch.parse.dates import DATE_RE
+
+    years: Counter[str] = Counter()
+    for text in [b.text for b in doc.body] + [n.text for n in doc.notes]:
+        for m in DATE_RE.finditer(text):
+            years[m.group("year") or m.group("year2") or m.group("year3")] += 1
+    return years.most_common(1)[0][0] if years else None
+
+
 def _channel_from_heading(doc: Document) -> str | None:
     head = doc.head.text
     for word in ("Memorandum", "Aide-Mémoire", "Note", "Telegram", "Letter", "Circular", "Instruction"):

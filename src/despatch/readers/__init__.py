@@ -11,7 +11,7 @@ from pathlib import Path
 
 from despatch.errors import InputError
 from despatch.model import Document
-from despatch.parse.structure import Draft, assemble
+from despatch.parse.structure import Draft, assemble, complete_years
 from despatch.readers import plain, wordexport
 from despatch.readers.decode import decode_text
 from despatch.readers.detect import format_of, is_document_file
@@ -48,6 +48,7 @@ def read_bytes(data: bytes, path: str) -> list[Document]:
         stem = Path(path).stem
         drafts = [d for d in drafts if any(line.strip() for line in d.lines)]
         docs = [assemble(d, stem if len(drafts) == 1 else f"{stem}-{k + 1:03d}") for k, d in enumerate(drafts)]
+        complete_years(docs)
     if not docs:
         raise InputError(path, "no document found")
     for doc in docs:

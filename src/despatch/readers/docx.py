@@ -473,9 +473,12 @@ class _References:
 
 
 def _is_marked_heading(line: str) -> bool:
-    """A bold line the structure parser may take as the heading: not a number, source line, caption or dateline."""
-    return not (L.is_number_line(line) or L.is_source_line(line) or L.is_enclosure_label(line)
-                or L.parse_dateline(line))
+    """A bold line the structure parser may take as the heading: not a document number, source line or caption.
+
+    A dateline is not ruled out: bold headings hold dates ("Treaty Between the
+    United States of America and Cuba, Signed at Washington, March 2, 1904").
+    """
+    return not (L.is_number_line(line) or L.is_source_line(line) or L.is_enclosure_label(line))
 
 
 def head_index(lines: list[str], marked: list[bool]) -> int | None:
@@ -491,14 +494,33 @@ def head_index(lines: list[str], marked: list[bool]) -> int | None:
     return None
 
 
+def document_bounds(lines: list[str], marked: list[bool]) -> list[tuple[int, int]]:
+    """Where each document begins and ends: the text segmenter's cuts, kept only at bold headings when bold is used.
+
+    The segmenter judges by wording, and an enclosure's heading over its
+    dateline reads like a new document ("The Dean of the diplomatic corps to
+    the Chinese plenipotentiaries"). A file whose first document has a bold
+    heading shows how it marks documents, so a cut without one is undone.
+    """
+    starts = segment.document_starts(lines)
+    bounds = list(zip(starts, starts[1:] + [len(lines)]))
+    if len(bounds) < 2 or head_index(lines[bounds[0][0]:bounds[0][1]], marked[bounds[0][0]:bounds[0][1]]) is None:
+        return bounds
+    kept = [bounds[0]]
+    for start, end in bounds[1:]:
+        if head_index(lines[start:end], marked[start:end]) is None:
+            kept[-1] = (kept[-1][0], end)
+        else:
+            kept.append((start, end))
+    return kept
+
+
 def _drafts(paras: list[_Para], notes: dict[str, DraftNote]) -> list[Draft]:
     """One draft per document, each with the notes whose markers its text holds."""
     lines = [p.text for p in paras]
-    # document_starts rather than split: the bold flags must follow each document's lines
-    starts = segment.document_starts(lines)
+    marked = [p.marked for p in paras]
     drafts: list[Draft] = []
-    for k, start in enumerate(starts):
-        end = starts[k + 1] if k + 1 < len(starts) else len(lines)
+    for start, end in document_bounds(lines, marked):
         doc_lines = lines[start:end]
         own: dict[str, DraftNote] = {}
         if notes:
@@ -506,8 +528,7 @@ def _drafts(paras: list[_Para], notes: dict[str, DraftNote]) -> list[Draft]:
                 for key in TOKEN_RE.findall(line):
                     if key in notes:
                         own[key] = notes[key]
-        drafts.append(Draft(lines=doc_lines, notes=own,
-                            head_index=head_index(doc_lines, [p.marked for p in paras[start:end]])))
+        drafts.append(Draft(lines=doc_lines, notes=own, head_index=head_index(doc_lines, marked[start:end])))
     return drafts
 
 

@@ -23,7 +23,7 @@ def _heading_then_dateline(lines: list[str], idx: list[int], pos: int) -> bool:
     for i in _next(idx, pos, 2):
         if L.parse_dateline(lines[i]):
             return True
-        if not L.is_source_line(lines[i]):
+        if not L.is_source_line(lines[i]) or L.is_enclosure_label(lines[i]):
             return False
     return False
 
@@ -56,7 +56,7 @@ def _starts_document(lines: list[str], idx: list[int], pos: int) -> bool:
 
 def _short_title(line: str) -> bool:
     text = L.plain(line)
-    return 0 < len(text) <= 160 and not text.endswith(":") and not L.is_signature(line)
+    return 0 < len(text) <= 160 and not text.endswith((":", ",")) and not L.is_signature(line)
 
 
 def document_starts(lines: list[str]) -> list[int]:

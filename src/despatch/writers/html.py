@@ -26,6 +26,7 @@ from despatch.model import Block, DocDate, Document, Note, Part
 from despatch.writers.inline import Point, Span, walk
 
 ID_BAD = re.compile(r"[^A-Za-z0-9_.\-]")
+REND_BAD = re.compile(r"[^a-z0-9\-]")  # a `Style.rend` becomes a class name: rend-italic, rend-smallcaps
 # What <time datetime> accepts of our ISO 8601 values: a year, a month, a day, a local date and time.
 HTML_DATETIME = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2}(?:T\d{2}:\d{2}(?::\d{2})?)?)?)?$")
 # The top heading level of a document: h1 when it is the page's only document,
@@ -98,6 +99,8 @@ def _tag(name: str, **attrs: str | None) -> tuple[Markup, Markup]:
 def _inline(block: Block, spans: list[Span], points: list[Point]) -> Markup:
     """A block's text as inline HTML: its marks and mentions as spans, note markers at their offsets."""
     every = list(spans)
+    for style in block.styles:
+        every.append(Span(style.start, style.end, _tag("span", class_=f"rend-{REND_BAD.sub('', style.rend.lower())}")))
     for mark in block.marks:
         every.append(Span(mark.start, mark.end, _tag("span", class_=f"mark mark-{mark.kind}",
                                                      title=f"editorial mark: {mark.kind}")))
