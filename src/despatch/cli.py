@@ -48,7 +48,8 @@ def _formats(value: str) -> tuple[str, ...]:
     formats = tuple(dict.fromkeys(f.strip().lower() for f in value.split(",") if f.strip()))
     bad = [f for f in formats if f not in FORMATS]
     if bad or not formats:
-        raise typer.BadParameter(f"unknown format {', '.join(bad) or value!r}; choose from {', '.join(FORMATS)}")
+        say(f"unknown format {', '.join(bad) or repr(value)}; choose from {', '.join(FORMATS)}")
+        raise typer.Exit(2)
     return formats
 
 

@@ -20,9 +20,13 @@ from despatch.parse.notes import FILE_NUMBER_RE
 NUMBER_LINE_RE = re.compile(r"^\s*(?:Document|Doc\.|No\.)?\s*\[?(?P<n>\d{1,4}[A-Za-z]?)\]?\.?\s*$")
 # An enclosure's caption: "[Inclosure 1.—Translation.]", "Enclosure 2", "[Annex]", "[Subenclosure]".
 ENCLOSURE_RE = re.compile(
-    r"^\s*\[?\s*(?:Inclosure|Enclosure|Sub-?[ie]nclosure|Annex|Attachment|Appendix|Exhibit|Tab)\b[^\[\]]{0,100}\]?\.?\s*$",
+    r"^\s*\[\s*(?:Inclosure|Enclosure|Sub-?[ie]nclosure|Annex|Attachment|Appendix|Exhibit|Tab)\b[^\[\]]{0,100}\]\.?\s*$"
+    r"|^\s*(?:Inclosure|Enclosure|Sub-?[ie]nclosure)\b(?:\s+(?:No\.\s*)?\d+)?[^\[\]]{0,60}$",
     re.IGNORECASE,
 )
+# Inside a document's body, a bracketed translation or copy note also opens an attachment:
+# "[Translation.—Original written in French.]" after the letter that encloses it.
+CAPTION_RE = re.compile(r"^\s*\[\s*(?:Translation|Extract|Paraphrase|Copy)\b[^\[\]]{0,100}\]\.?\s*$", re.IGNORECASE)
 # A received line printed under the dateline: "[Received 9 p.m.]".
 RECEIVED_LINE_RE = re.compile(r"^\s*\[\s*Received\b[^\]]*\]?\.?\s*$", re.IGNORECASE)
 # Words that may stand lower-case in a place, a party or a signature.
@@ -100,6 +104,12 @@ def is_number_line(line: str) -> str | None:
 
 def is_enclosure_label(line: str) -> bool:
     return bool(ENCLOSURE_RE.match(plain(line)))
+
+
+def is_attachment_caption(line: str) -> bool:
+    """An enclosure label, or a bracketed translation/copy note standing in a body."""
+    text = plain(line)
+    return bool(ENCLOSURE_RE.match(text) or CAPTION_RE.match(text))
 
 
 def is_received_line(line: str) -> bool:

@@ -160,7 +160,7 @@ def assemble(draft: Draft, doc_id: str) -> Document:
         body_idx = body_idx[: len(body_idx) - len(sig)]
     elif salute:
         body_idx = body_idx[:-1]
-    cuts = [p for p, i in enumerate(body_idx) if L.is_enclosure_label(lines[i])]
+    cuts = [p for p, i in enumerate(body_idx) if L.is_attachment_caption(lines[i])]
     main_idx = body_idx[: cuts[0]] if cuts else body_idx
 
     doc = Document(id=doc_id)
@@ -192,6 +192,12 @@ def _signature(doc: Document, draft: Draft, line: str) -> None:
     doc.closer.append(_block(line, "signed", "closer", len(doc.closer), draft.notes, doc.notes))
 
 
+def _caption_like(line: str) -> bool:
+    """A short line that heads an enclosure: "Imperial decree issued by the Emperor at Tai-Yuan Fu, Shansi."."""
+    text = L.plain(line)
+    return 0 < len(text) <= 200 and ": " not in text and not text.endswith((":", ",")) and not L.is_signature(line)
+
+
 def _enclosure(draft: Draft, idx: list[int], enc_id: str) -> Document:
     lines = draft.lines
     sub = Front(body_start=idx[-1] + 1)
@@ -201,10 +207,13 @@ def _enclosure(draft: Draft, idx: list[int], enc_id: str) -> Document:
         # an enclosure's front is heading and dateline only: its caption is already taken
         probe = Front()
         _front_from_wording(lines, window, probe)
-        if probe.head is not None and (probe.dateline is not None or L.is_heading(lines[probe.head])):
+        if probe.head is not None and (probe.dateline is not None or L.is_heading(lines[probe.head])) \
+                and (_caption_like(lines[probe.head]) or L.is_heading(lines[probe.head])):
             sub.head, sub.dateline, sub.sources = probe.head, probe.dateline, probe.sources
         elif probe.dateline is not None and probe.dateline == window[0]:
             sub.dateline = probe.dateline
+        elif _caption_like(lines[window[0]]):
+            sub.head = window[0]
     last = max((x for x in (sub.head, sub.dateline, *sub.sources) if x is not None), default=idx[0])
     enc = Document(id=enc_id)
     label, found = strip_tokens(L.plain(lines[idx[0]]))

@@ -21,11 +21,12 @@ from __future__ import annotations
 
 import io
 import posixpath
+import re
 import struct
 import zipfile
 import zlib
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
 from functools import cache
 
 from lxml import etree
@@ -138,6 +139,7 @@ class _Styles:
 
     bold: dict[str, bool] = field(default_factory=dict)  # styleId -> bold, for styles whose chain sets it
     headings: set[str] = field(default_factory=set)  # paragraph styles that mark a heading
+    numbering: dict[str, tuple[str, int]] = field(default_factory=dict)  # styleId -> (numId, level) of its list
     default_paragraph: str | None = None
     default_bold: bool = False
 
@@ -156,8 +158,27 @@ def _outline(ppr: etree._Element | None, t: _Tags) -> bool:
     return level is not None and level.get(t.val) != "9"
 
 
+def _list_of(ppr: etree._Element | None, t: _Tags) -> tuple[str, int] | None:
+    """The list (numId, level) that paragraph properties put a paragraph in; numId 0 takes it out of any list."""
+    num = ppr.find(t.num_pr) if ppr is not None else None
+    if num is None:
+        return None
+    num_id, level = num.find(t.num_id), num.find(t.ilvl)
+    value = num_id.get(t.val) if num_id is not None else None
+    if not value:
+        return None
+    return value, _int(level.get(t.val) if level is not None else None, 0)
+
+
+def _int(value: str | None, default: int) -> int:
+    try:
+        return int(value) if value is not None else default
+    except ValueError:
+        return default
+
+
 def _read_styles(root: etree._Element, t: _Tags) -> _Styles:
-    raw: dict[str, tuple[str | None, bool | None, bool]] = {}
+    raw: dict[str, tuple[str | None, bool | None, bool, tuple[str, int] | None]] = {}
     styles = _Styles()
     for style in root.iter(t.style):
         sid = style.get(t.style_id)
@@ -170,7 +191,7 @@ def _read_styles(root: etree._Element, t: _Tags) -> _Styles:
         bold = _toggle(rpr.find(t.b), t.val) if rpr is not None else None
         label = (name.get(t.val) or "").lower() if name is not None else ""
         heading = label.startswith("heading") or label == "title" or _outline(ppr, t)
-        raw[sid] = (based.get(t.val) if based is not None else None, bold, heading)
+        raw[sid] = (based.get(t.val) if based is not None else None, bold, heading, _list_of(ppr, t))
         if style.get(t.type) == "paragraph" and (style.get(t.default) or "").lower() in TRUE_VALUES:
             styles.default_paragraph = sid
     defaults = root.find(f"{t.doc_defaults}/{t.rpr_default}/{t.rpr}")
@@ -180,14 +201,18 @@ def _read_styles(root: etree._Element, t: _Tags) -> _Styles:
         chain, seen = sid, 0
         resolved: bool | None = None
         heading = False
+        numbered: tuple[str, int] | None = None
         while chain in raw and seen < 20:  # basedOn may loop in a damaged style sheet
-            based, own_bold, own_heading = raw[chain]
+            based, own_bold, own_heading, own_list = raw[chain]
             if resolved is None:
                 resolved = own_bold
+            numbered = numbered or own_list
             heading = heading or own_heading
             chain, seen = based or "", seen + 1
         if resolved is not None:
             styles.bold[sid] = resolved
+        if numbered is not None:
+            styles.numbering[sid] = numbered
         if heading:
             styles.headings.add(sid)
     return styles
@@ -218,6 +243,11 @@ class _Tags:
         self.footnote, self.endnote = w("footnote"), w("endnote")
         self.footnote_ref, self.endnote_ref = w("footnoteReference"), w("endnoteReference")
         self.fld_char = w("fldChar")
+        self.num_pr, self.num_id, self.ilvl = w("numPr"), w("numId"), w("ilvl")
+        self.num, self.abstract_num, self.abstract_num_id, self.lvl = (
+            w("num"), w("abstractNum"), w("abstractNumId"), w("lvl"))
+        self.start, self.num_fmt, self.lvl_text = w("start"), w("numFmt"), w("lvlText")
+        self.lvl_override, self.start_override = w("lvlOverride"), w("startOverride")
         self.style, self.based_on, self.name = w("style"), w("basedOn"), w("name")
         self.doc_defaults, self.rpr_default = w("docDefaults"), w("rPrDefault")
         self.spaces = frozenset(map(w, ("tab", "ptab", "br", "cr")))
@@ -236,6 +266,106 @@ def _tags(ns: str) -> _Tags:
     return _Tags(ns)
 
 
+# --- list numbering: the "1." and "(a)" Word prints but does not store in the text --
+
+
+@dataclass
+class _Level:
+    start: int = 1
+    fmt: str = "decimal"
+    text: str = ""  # w:lvlText, "(%1)" or "%1.%2."
+
+
+# A level's number inside its label text: "%1" in "(%1)".
+LEVEL_REF_RE = re.compile(r"%([1-9])")
+UNNUMBERED = frozenset(("bullet", "none"))  # a bullet is a symbol, not part of the text
+ROMAN = ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"), (40, "xl"),
+         (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"))
+
+
+def _roman(n: int) -> str:
+    out = []
+    for value, digits in ROMAN:
+        count, n = divmod(n, value)
+        out.append(digits * count)
+    return "".join(out)
+
+
+def _format_number(n: int, fmt: str) -> str:
+    """A list counter as Word prints it in one of its common number formats."""
+    if fmt in ("lowerLetter", "upperLetter") and 0 < n <= 26 * 20:
+        letter = chr(ord("a") + (n - 1) % 26) * ((n - 1) // 26 + 1)  # Word goes on "aa", "bb" after "z"
+        return letter.upper() if fmt == "upperLetter" else letter
+    if fmt in ("lowerRoman", "upperRoman") and 0 < n < 4000:
+        return _roman(n).upper() if fmt == "upperRoman" else _roman(n)
+    if fmt == "decimalZero":
+        return f"{n:02d}"
+    return str(n)
+
+
+def _level(lvl: etree._Element, t: _Tags) -> _Level:
+    start, fmt, text = lvl.find(t.start), lvl.find(t.num_fmt), lvl.find(t.lvl_text)
+    return _Level(start=_int(start.get(t.val) if start is not None else None, 1),
+                  fmt=(fmt.get(t.val) if fmt is not None else None) or "decimal",
+                  text=(text.get(t.val) if text is not None else None) or "")
+
+
+def _read_lists(root: etree._Element, t: _Tags) -> dict[str, dict[int, _Level]]:
+    """numId -> level -> how its label is printed, abstract definitions and overrides resolved."""
+    abstract: dict[str | None, dict[int, _Level]] = {}
+    for definition in root.iter(t.abstract_num):
+        abstract[definition.get(t.abstract_num_id)] = {
+            _int(lvl.get(t.ilvl), 0): _level(lvl, t) for lvl in definition.iterchildren(t.lvl)}
+    lists: dict[str, dict[int, _Level]] = {}
+    for num in root.iter(t.num):
+        ref = num.find(t.abstract_num_id)
+        levels = dict(abstract.get(ref.get(t.val) if ref is not None else None) or {})
+        for override in num.iterchildren(t.lvl_override):
+            k = _int(override.get(t.ilvl), 0)
+            lvl = override.find(t.lvl)
+            if lvl is not None:
+                levels[k] = _level(lvl, t)
+            start = override.find(t.start_override)
+            if start is not None and k in levels:
+                levels[k] = replace(levels[k], start=_int(start.get(t.val), 1))
+        num_id = num.get(t.num_id)
+        if num_id:
+            lists[num_id] = levels
+    return lists
+
+
+class _Lists:
+    """The labels of numbered paragraphs, counted in reading order; numbering.xml is read on first need."""
+
+    def __init__(self, load: Callable[[], dict[str, dict[int, _Level]]]):
+        self._load = load
+        self._defs: dict[str, dict[int, _Level]] | None = None
+        self.counters: dict[str, list[int | None]] = {}
+
+    def label(self, num_id: str, level: int) -> str:
+        if self._defs is None:
+            self._defs = self._load()
+        levels = self._defs.get(num_id)
+        if not levels or level not in levels or not 0 <= level <= 8:
+            return ""
+        counts = self.counters.setdefault(num_id, [None] * 9)
+        current = counts[level]
+        counts[level] = levels[level].start if current is None else current + 1
+        for deeper in range(level + 1, 9):
+            counts[deeper] = None  # a new item restarts the levels under it
+        if levels[level].fmt in UNNUMBERED:
+            return ""
+
+        def number(m: re.Match[str]) -> str:
+            k = int(m.group(1)) - 1
+            if k not in levels:
+                return ""
+            value = counts[k]
+            return _format_number(levels[k].start if value is None else value, levels[k].fmt)
+
+        return LEVEL_REF_RE.sub(number, levels[level].text).strip()
+
+
 # --- text ------------------------------------------------------------------
 
 
@@ -248,9 +378,10 @@ class _Para:
 class _Walker:
     """Reads paragraphs and tables into lines, one pass over the tree, tokens where notes are referenced."""
 
-    def __init__(self, tags: _Tags, styles: _Styles, refs: _References | None):
+    def __init__(self, tags: _Tags, styles: _Styles, lists: _Lists, refs: _References | None):
         self.t = tags
         self.styles = styles
+        self.lists = lists
         self.refs = refs
         # Complex fields (`fldChar` begin / separate / end) may span runs and
         # paragraphs; True on the stack while inside a field's code, whose text
@@ -343,6 +474,11 @@ class _Walker:
         para_bold = self.styles.bold.get(style, self.styles.default_bold) if style else self.styles.default_bold
         pieces: list[str] = []
         counts = [0, 0]
+        numbered = _list_of(p.find(self.t.ppr), self.t) or (self.styles.numbering.get(style) if style else None)
+        if numbered is not None and numbered[0] != "0":
+            label = self.lists.label(*numbered)
+            if label:
+                pieces.append(label + " ")
         self._inline(p, pieces, counts, para_bold)
         return pieces, counts[0], counts[1]
 
@@ -427,9 +563,9 @@ class _Notes:
         self.texts: dict[str, str] = {}
         self.count = 0
 
-    def load(self, root: etree._Element, tags: _Tags, styles: _Styles) -> None:
+    def load(self, root: etree._Element, walker: _Walker) -> None:
+        tags = walker.t
         element = tags.footnote if self.kind == "footnote" else tags.endnote
-        walker = _Walker(tags, styles, None)
         for note in root.iter(element):
             if note.get(tags.type) not in (None, "normal"):
                 continue  # separator, continuationSeparator, continuationNotice: rules, not notes
@@ -556,16 +692,27 @@ def read_drafts(data: bytes, path: str) -> list[Draft]:
         except InputError:
             pass  # styles only inform the heading guess; the wording still finds it
 
+    numbering_part = parts.get("numbering", posixpath.join(folder, "numbering.xml"))
+
+    @cache
+    def list_definitions() -> dict[str, dict[int, _Level]]:
+        if not package.has(numbering_part):
+            return {}
+        try:
+            return _read_lists(package.xml(numbering_part), tags)
+        except InputError:
+            return {}  # a damaged numbering part costs the list labels, not the document
+
     refs = _References()
     for kind, prefix in (("footnote", ""), ("endnote", "e")):
         part = parts.get(f"{kind}s", posixpath.join(folder, f"{kind}s.xml"))
         notes = _Notes(kind, prefix)
         if package.has(part):
-            notes.load(package.xml(part), tags, styles)
+            notes.load(package.xml(part), _Walker(tags, styles, _Lists(list_definitions), None))
         refs.kinds[kind] = notes
 
     body = root.find(tags.body)
     if body is None:
         return []
-    paras = _Walker(tags, styles, refs).blocks(body)
+    paras = _Walker(tags, styles, _Lists(list_definitions), refs).blocks(body)
     return _drafts(paras, refs.notes)
