@@ -17,14 +17,18 @@ from typing import Literal
 Part = Literal["head", "dateline", "body", "closer"]
 BlockKind = Literal["p", "item", "quote", "label", "table", "salute", "signed", "line"]
 NoteKind = Literal["source", "citation", "biographical", "editorial"]
-MarkKind = Literal["sic", "insertion", "omission", "illegible", "editorial"]
+MarkKind = Literal["sic", "correction", "insertion", "omission", "illegible", "editorial"]
 MentionKind = Literal["person", "place", "org", "date"]
 Precision = Literal["year", "season", "month", "day", "minute"]
 
 
 @dataclass
 class EditorialMark:
-    """An editor's intervention printed inside the text: `[Sic]`, `[on June 4]`, `[. . .]`."""
+    """An editor's intervention printed inside the text: `[Sic]`, `[on June 4]`, `[. . .]`.
+
+    Kinds: "sic"; "correction" (a right figure or date: "August 7 [8]"); "insertion" (words
+    supplied: "[For] War Trade Board"); "omission" ("[. . .]"); "illegible" ("[garbled]").
+    """
 
     kind: MarkKind
     start: int

@@ -1,8 +1,8 @@
 """Editorial marks inside the text: what the editor added in square brackets.
 
 "In despatch[Sic] 563" (sic), "since the capture of Rome [on June 4]" (an
-insertion), "[. . .]" (an omission), "[illegible]". The text keeps the
-brackets; the marks say where they are and what they are.
+insertion), "[. . .]" (an omission), "[illegible]", "February 8 [5]" (a correction). The
+text keeps the brackets; the marks say where they are and what they are.
 """
 from __future__ import annotations
 
@@ -14,8 +14,10 @@ BRACKET_RE = re.compile(r"\[([^\[\]\ue000\ue001]{1,120})\]")
 SIC_RE = re.compile(r"^\s*sic\s*[.!]?\s*$", re.IGNORECASE)
 OMISSION_RE = re.compile(r"^\s*(?:\.\s*){3,}$|^\s*…\s*$")
 ILLEGIBLE_RE = re.compile(r"illegible|undecipherable|indecipherable|garble|omitted|blank", re.IGNORECASE)
+# A figure or a doubtful reading put right: "[8]", "[1902]", "[a?]", "[5?]".
+CORRECTION_RE = re.compile(r"^\s*(?:\d[\d,./–-]*|\w{1,12}\?)\s*$")
 # Brackets that belong to the document's apparatus, not the editor's hand in the text.
-NOT_A_MARK_RE = re.compile(r"^\s*(?:Received|\d{1,3}|Orig\. Note|bookmark:)", re.IGNORECASE)
+NOT_A_MARK_RE = re.compile(r"^\s*(?:Received|Orig\. Note|bookmark:)", re.IGNORECASE)
 
 
 def _kind(inner: str) -> MarkKind:
@@ -25,6 +27,8 @@ def _kind(inner: str) -> MarkKind:
         return "omission"
     if ILLEGIBLE_RE.search(inner):
         return "illegible"
+    if CORRECTION_RE.match(inner):
+        return "correction"
     return "insertion"
 
 

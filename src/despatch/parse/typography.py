@@ -1,8 +1,8 @@
 """Typography a raw text lost but the edition's conventions restore.
 
 Printed volumes set a letter's salutation in small capitals ("SIR: I have
-the honor..."), enumerating letters in italics ("(a)", "(b)"), the editor's
-"sic" in italics and the addressee's name under a letter in small capitals.
+the honor..."), enumerating letters in italics ("(a)", "(b)") and the
+addressee's name under a letter in small capitals.
 Plain text, Word exports and OCR keep the words but not the type, so these
 rules put it back where the convention is firm; readers that know the type
 (.docx runs, TEI `hi`) keep their own.
@@ -21,7 +21,6 @@ SALUTATION_WORDS = frozenset("and of the le la de del di my dear".split())
 FORMULA_RE = re.compile(r"^(?P<s>Whereas|Witnesseth|Resolved)(?=[,:\s])")
 # A letter enumerating a point: "(a)", "(b)", "a)", and "a." opening an item.
 LETTER_RE = re.compile(r"\((?P<l>[a-z])\)|(?:^|(?<=\s))(?P<m>[a-z])\)|^(?P<n>[a-z])\.(?=\s)")
-SIC_RE = re.compile(r"\[(?P<s>sic)\]", re.IGNORECASE)
 # An address line under a letter: "Charles Francis Adams, Esq., &c., &c., &c."
 ADDRESSEE_RE = re.compile(r"^(?:(?:Hon\.|His Excellency|To)\s+)*(?P<name>[A-Z][\w.’' ]{2,60}?),\s+(?:Esq\.|Minister|Secretary|Envoy|Consul|&c\.)")
 ETC_RE = re.compile(r"&c\.(?:,\s*&c\.)*")
@@ -58,7 +57,6 @@ def body_styles(block: Block, opening: bool) -> list[Style]:
     elif formula:
         styles.append(Style(formula.start("s"), formula.end("s"), "smallcaps"))
     styles += _letter_styles(text)
-    styles += [Style(m.start("s"), m.end("s"), "italic") for m in SIC_RE.finditer(text)]
     return styles
 
 

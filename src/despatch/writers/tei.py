@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from lxml import etree
 
 from despatch import __version__
-from despatch.model import Block, Document, Note, Part
+from despatch.model import Block, Document, EditorialMark, Note, Part
 from despatch.writers.inline import Point, Span, walk
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
@@ -56,6 +56,24 @@ def _note_element(note: Note, doc_id: str, index: int) -> etree._Element:
     return el
 
 
+# The editor's comments are set in italics inside their brackets ("[sic]", "August 7 [8]");
+# words the editor supplies to complete the text stay roman ("[For] War Trade Board").
+COMMENT_MARKS = frozenset({"sic", "correction", "illegible"})
+
+
+def _mark_spans(text: str, mark: EditorialMark) -> list[Span]:
+    attrs = {"type": "editorial", "subtype": mark.kind}
+    if mark.kind in COMMENT_MARKS:
+        return [Span(mark.start + 1, mark.end - 1, ("seg", {**attrs, "rend": "italic"}))]
+    # a supplied word is marked only where the mark is a word of its own, so that the
+    # markup never splits "[the]," into two words for a reader that counts them
+    before = text[mark.start - 1:mark.start]
+    after = text[mark.end:mark.end + 1]
+    if before.strip() == "" and after.strip() == "":
+        return [Span(mark.start, mark.end, ("seg", attrs))]
+    return []
+
+
 def _span_element(payload: tuple[str, dict[str, str]]) -> etree._Element:
     name, attrs = payload
     el = etree.Element(t(name) if ":" not in name else name)
@@ -78,7 +96,7 @@ def _fill(el: etree._Element, block: Block, spans: list[Span], points: list[Poin
     for style in block.styles:
         all_spans.append(Span(style.start, style.end, ("hi", {"rend": style.rend})))
     for mark in block.marks:
-        all_spans.append(Span(mark.start, mark.end, ("seg", {"type": "editorial", "subtype": mark.kind})))
+        all_spans.extend(_mark_spans(block.text, mark))
     for m in block.mentions:
         attrs = {}
         if m.ref:
