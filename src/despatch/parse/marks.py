@@ -15,7 +15,7 @@ SIC_RE = re.compile(r"^\s*sic\s*[.!]?\s*$", re.IGNORECASE)
 OMISSION_RE = re.compile(r"^\s*(?:\.\s*){3,}$|^\s*…\s*$")
 ILLEGIBLE_RE = re.compile(r"illegible|undecipherable|indecipherable|garble|omitted|blank", re.IGNORECASE)
 # A figure or a doubtful reading put right: "[8]", "[1902]", "[a?]", "[5?]".
-CORRECTION_RE = re.compile(r"^\s*(?:\d[\d,./–-]*|\w{1,12}\?)\s*$")
+CORRECTION_RE = re.compile(r"^\s*(?:\d[\d,./–-]*|\w{1,12}\?|noon|midnight|\d{1,2}(?:[:.]\d\d)? [ap]\.\s?m\.)\s*$", re.IGNORECASE)
 # Brackets that belong to the document's apparatus, not the editor's hand in the text.
 NOT_A_MARK_RE = re.compile(r"^\s*(?:Received|Orig\. Note|bookmark:)", re.IGNORECASE)
 
