@@ -27,7 +27,7 @@ import zipfile
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, lru_cache
 
 from lxml import etree
 
@@ -133,17 +133,6 @@ class _Package:
 # --- styles: which paragraphs are bold or headings --------------------------
 
 
-@dataclass
-class _Styles:
-    """What the style sheet says about bold and headings, resolved through `basedOn`."""
-
-    bold: dict[str, bool] = field(default_factory=dict)  # styleId -> bold, for styles whose chain sets it
-    headings: set[str] = field(default_factory=set)  # paragraph styles that mark a heading
-    numbering: dict[str, tuple[str, int]] = field(default_factory=dict)  # styleId -> (numId, level) of its list
-    default_paragraph: str | None = None
-    default_bold: bool = False
-
-
 def _toggle(el: etree._Element | None, val: str) -> bool | None:
     """A Word on/off property: `<w:b/>` and `<w:b w:val="1"/>` are on, `w:val="0"` is off, absent is None."""
     if el is None:
@@ -177,45 +166,72 @@ def _int(value: str | None, default: int) -> int:
         return default
 
 
+@dataclass
+class _Styles:
+    """What the style sheet says about bold, headings and lists, each style resolved through `basedOn`."""
+
+    resolved: dict[str, tuple[bool | None, bool, tuple[str, int] | None]]  # styleId -> bold, heading, list
+    default_paragraph: str | None = None
+    default_bold: bool = False
+
+    def bold(self, sid: str | None) -> bool | None:
+        found = self.resolved.get(sid) if sid else None
+        return found[0] if found else None
+
+    def is_heading(self, sid: str | None) -> bool:
+        found = self.resolved.get(sid) if sid else None
+        return found[1] if found else False
+
+    def numbering(self, sid: str | None) -> tuple[str, int] | None:
+        found = self.resolved.get(sid) if sid else None
+        return found[2] if found else None
+
+
+NO_STYLES = _Styles({})
+
+
 def _read_styles(root: etree._Element, t: _Tags) -> _Styles:
-    raw: dict[str, tuple[str | None, bool | None, bool, tuple[str, int] | None]] = {}
-    styles = _Styles()
-    for style in root.iter(t.style):
+    index: dict[str, etree._Element] = {}
+    styles = _Styles({})
+    for style in root.iterchildren(t.style):
         sid = style.get(t.style_id)
         if not sid:
             continue
-        based = style.find(t.based_on)
-        name = style.find(t.name)
-        rpr = style.find(t.rpr)
-        ppr = style.find(t.ppr)
-        bold = _toggle(rpr.find(t.b), t.val) if rpr is not None else None
-        label = (name.get(t.val) or "").lower() if name is not None else ""
-        heading = label.startswith("heading") or label == "title" or _outline(ppr, t)
-        raw[sid] = (based.get(t.val) if based is not None else None, bold, heading, _list_of(ppr, t))
+        index.setdefault(sid, style)
         if style.get(t.type) == "paragraph" and (style.get(t.default) or "").lower() in TRUE_VALUES:
             styles.default_paragraph = sid
-    defaults = root.find(f"{t.doc_defaults}/{t.rpr_default}/{t.rpr}")
-    if defaults is not None:
-        styles.default_bold = bool(_toggle(defaults.find(t.b), t.val))
-    for sid in raw:
-        chain, seen = sid, 0
-        resolved: bool | None = None
+    defaults = root.find(t.doc_defaults)
+    rpr = defaults.find(f"{t.rpr_default}/{t.rpr}") if defaults is not None else None
+    if rpr is not None:
+        styles.default_bold = bool(_toggle(rpr.find(t.b), t.val))
+    for sid in index:
+        bold: bool | None = None
         heading = False
         numbered: tuple[str, int] | None = None
-        while chain in raw and seen < 20:  # basedOn may loop in a damaged style sheet
-            based, own_bold, own_heading, own_list = raw[chain]
-            if resolved is None:
-                resolved = own_bold
-            numbered = numbered or own_list
-            heading = heading or own_heading
-            chain, seen = based or "", seen + 1
-        if resolved is not None:
-            styles.bold[sid] = resolved
-        if numbered is not None:
-            styles.numbering[sid] = numbered
-        if heading:
-            styles.headings.add(sid)
+        chain: str | None = sid
+        for _ in range(20):  # basedOn may loop in a damaged style sheet
+            style = index.get(chain) if chain else None
+            if style is None:
+                break
+            rpr, ppr, name = style.find(t.rpr), style.find(t.ppr), style.find(t.name)
+            if bold is None and rpr is not None:
+                bold = _toggle(rpr.find(t.b), t.val)
+            label = (name.get(t.val) or "").lower() if name is not None else ""
+            heading = heading or label.startswith("heading") or label == "title" or _outline(ppr, t)
+            numbered = numbered or _list_of(ppr, t)
+            based = style.find(t.based_on)
+            chain = based.get(t.val) if based is not None else None
+        styles.resolved[sid] = (bold, heading, numbered)
     return styles
+
+
+@lru_cache(maxsize=16)
+def _style_sheet(data: bytes, ns: str) -> _Styles:
+    """The resolved style sheet of a styles part; cached because a batch of files shares one template's styles."""
+    try:
+        return _read_styles(etree.fromstring(data, _parser()), _tags(ns))
+    except etree.XMLSyntaxError:
+        return NO_STYLES
 
 
 # --- WordprocessingML element names, for one of the two namespaces -----------
@@ -334,6 +350,15 @@ def _read_lists(root: etree._Element, t: _Tags) -> dict[str, dict[int, _Level]]:
     return lists
 
 
+@lru_cache(maxsize=16)
+def _list_definitions(data: bytes, ns: str) -> dict[str, dict[int, _Level]]:
+    """The list definitions of a numbering part, cached like the style sheet."""
+    try:
+        return _read_lists(etree.fromstring(data, _parser()), _tags(ns))
+    except etree.XMLSyntaxError:
+        return {}
+
+
 class _Lists:
     """The labels of numbered paragraphs, counted in reading order; numbering.xml is read on first need."""
 
@@ -371,8 +396,24 @@ class _Lists:
 
 @dataclass
 class _Para:
+    """One logical line and whether the raw form marks it the way headings are marked."""
+
     text: str
-    marked: bool = False  # all bold, or in a Heading style: the raw form's sign of a heading
+    marked: bool = False  # all bold, or in a Heading style
+
+
+@dataclass
+class _Paragraph:
+    """A w:p as read: its text pieces and what tells whether it is a heading."""
+
+    pieces: list[str] = field(default_factory=list)
+    bold: int = 0  # runs with visible text set in bold
+    plain: int = 0  # runs with visible text not in bold
+    heading_style: bool = False
+    mark_deleted: bool = False  # its paragraph mark is a tracked deletion: it runs on into the next one
+
+    def line(self) -> _Para:
+        return _Para(_clean("".join(self.pieces)), (self.bold > 0 and self.plain == 0) or self.heading_style)
 
 
 class _Walker:
@@ -393,21 +434,23 @@ class _Walker:
 
     def blocks(self, parent: etree._Element) -> list[_Para]:
         out: list[_Para] = []
-        held: tuple[list[str], int, int] | None = None  # a paragraph whose mark was deleted joins the next one
+        held: _Paragraph | None = None
         for el in self._block_elements(parent):
             if el.tag == self.t.tbl:
                 out.extend(_Para(row) for row in self.table_rows(el))
                 continue
-            pieces, bold, plain = self._paragraph_pieces(el)
+            para = self.paragraph(el)
             if held is not None:
-                pieces, bold, plain = held[0] + pieces, held[1] + bold, held[2] + plain
-                held = None
-            if self._mark_deleted(el):
-                held = (pieces, bold, plain)
+                held.pieces.extend(para.pieces)
+                held.bold, held.plain = held.bold + para.bold, held.plain + para.plain
+                held.mark_deleted = para.mark_deleted
+                para, held = held, None
+            if para.mark_deleted:
+                held = para
                 continue
-            out.append(_Para(_clean("".join(pieces)), (bold > 0 and plain == 0) or self._heading_style(el)))
+            out.append(para.line())
         if held is not None:
-            out.append(_Para(_clean("".join(held[0])), held[1] > 0 and held[2] == 0))
+            out.append(held.line())
         return out
 
     def _block_elements(self, parent: etree._Element) -> Iterator[etree._Element]:
@@ -435,7 +478,7 @@ class _Walker:
                     if el.tag == self.t.tbl:
                         parts.extend(self.table_rows(el))
                     else:
-                        parts.append("".join(self._paragraph_pieces(el)[0]))
+                        parts.append("".join(self.paragraph(el).pieces))
                 cells.append(" ".join(parts))
             rows.append(_clean(" ".join(cells)))
         return rows
@@ -448,62 +491,57 @@ class _Walker:
             elif isinstance(el.tag, str) and el.tag not in t.skip_block and el.tag not in (t.tbl, t.p):
                 yield from self._descend(el, wanted)
 
-    def _mark_deleted(self, p: etree._Element) -> bool:
-        ppr = p.find(self.t.ppr)
-        if ppr is None:
-            return False
-        rpr = ppr.find(self.t.rpr)
-        return rpr is not None and rpr.find(self.t.dele) is not None
-
-    def _paragraph_style(self, p: etree._Element) -> str | None:
-        ppr = p.find(self.t.ppr)
-        style = ppr.find(self.t.pstyle) if ppr is not None else None
-        return style.get(self.t.val) if style is not None else self.styles.default_paragraph
-
-    def _heading_style(self, p: etree._Element) -> bool:
-        ppr = p.find(self.t.ppr)
-        if ppr is not None and ppr.find(self.t.outline) is not None:
-            return _outline(ppr, self.t)
-        return self._paragraph_style(p) in self.styles.headings
-
     # inline level
 
-    def _paragraph_pieces(self, p: etree._Element) -> tuple[list[str], int, int]:
-        """The paragraph's text pieces, and how many of its runs with visible text are bold and not bold."""
-        style = self._paragraph_style(p)
-        para_bold = self.styles.bold.get(style, self.styles.default_bold) if style else self.styles.default_bold
-        pieces: list[str] = []
-        counts = [0, 0]
-        numbered = _list_of(p.find(self.t.ppr), self.t) or (self.styles.numbering.get(style) if style else None)
+    def paragraph(self, p: etree._Element) -> _Paragraph:
+        t, styles = self.t, self.styles
+        para = _Paragraph()
+        ppr = p.find(t.ppr)
+        style_el = ppr.find(t.pstyle) if ppr is not None else None
+        style = style_el.get(t.val) if style_el is not None else styles.default_paragraph
+        if ppr is not None:
+            mark = ppr.find(t.rpr)
+            para.mark_deleted = mark is not None and mark.find(t.dele) is not None
+            para.heading_style = _outline(ppr, t) if ppr.find(t.outline) is not None else styles.is_heading(style)
+            numbered = _list_of(ppr, t) or styles.numbering(style)
+        else:
+            para.heading_style = styles.is_heading(style)
+            numbered = styles.numbering(style)
         if numbered is not None and numbered[0] != "0":
             label = self.lists.label(*numbered)
             if label:
-                pieces.append(label + " ")
-        self._inline(p, pieces, counts, para_bold)
-        return pieces, counts[0], counts[1]
+                para.pieces.append(label + " ")
+        para_bold = styles.bold(style)
+        self._inline(p, para, styles.default_bold if para_bold is None else para_bold)
+        if self.fields and any(self.fields):
+            # A field's result may run over many paragraphs (a table of contents), its code
+            # never does: a code left open is a damaged field, and must not hide the rest.
+            self.fields = [in_code for in_code in self.fields if not in_code]
+        return para
 
-    def _inline(self, parent: etree._Element, pieces: list[str], counts: list[int], para_bold: bool) -> None:
+    def _inline(self, parent: etree._Element, para: _Paragraph, para_bold: bool) -> None:
         t = self.t
         for el in parent:
             tag = el.tag
             if tag == t.r:
-                self._run(el, pieces, counts, para_bold)
+                self._run(el, para, para_bold)
             elif tag == t.alternate:
                 choice = el.find(t.choice)
                 if choice is not None:
-                    self._inline(choice, pieces, counts, para_bold)
+                    self._inline(choice, para, para_bold)
             elif isinstance(tag, str) and tag not in t.skip_inline:
                 # hyperlinks, inserted text, smart tags, simple fields, content controls
-                self._inline(el, pieces, counts, para_bold)
+                self._inline(el, para, para_bold)
 
-    def _run(self, r: etree._Element, pieces: list[str], counts: list[int], para_bold: bool) -> None:
+    def _run(self, r: etree._Element, para: _Paragraph, para_bold: bool) -> None:
         t = self.t
+        pieces = para.pieces
         bold = para_bold
         for el in r:
             tag = el.tag
             if tag == t.t:
                 text = el.text
-                if not text or any(self.fields):
+                if not text or (self.fields and any(self.fields)):
                     continue
                 if self.custom_key is not None and self.refs is not None:
                     # the symbol printed in place of a number ("*") belongs to the marker, not the text
@@ -512,7 +550,10 @@ class _Walker:
                     continue
                 pieces.append(text)
                 if not text.isspace():
-                    counts[0 if bold else 1] += 1
+                    if bold:
+                        para.bold += 1
+                    else:
+                        para.plain += 1
             elif tag == t.rpr:
                 if _toggle(el.find(t.vanish), t.val):
                     return  # hidden text is not printed
@@ -520,10 +561,10 @@ class _Walker:
                 if direct is None:
                     style = el.find(t.rstyle)
                     if style is not None:
-                        direct = self.styles.bold.get(style.get(t.val) or "")
+                        direct = self.styles.bold(style.get(t.val))
                 bold = para_bold if direct is None else direct
             elif tag in t.spaces:
-                if not any(self.fields):
+                if not (self.fields and any(self.fields)):
                     pieces.append(" ")
             elif tag in t.hyphens:
                 pieces.append("-")
@@ -618,16 +659,21 @@ def _is_marked_heading(line: str) -> bool:
 
 
 def head_index(lines: list[str], marked: list[bool]) -> int | None:
-    """The first bold (or Heading-style) line at the top of one document, when bold sets it apart."""
+    """The bold (or Heading-style) line at the top of one document, when bold sets it apart.
+
+    Of several, the first that also reads as a heading wins, so a bold
+    "Strictly Confidential" above "Mr. Hay to Mr. Conger." is passed over.
+    """
     idx = [i for i, line in enumerate(lines) if line.strip()]
     if len(idx) > 1 and all(marked[i] for i in idx):
         return None  # a document set all in bold says nothing about its heading
+    found: list[int] = []
     for i in idx[:FRONT_WINDOW + 1]:  # + 1: a document number may stand first
         if len(L.plain(lines[i])) > LONG_LINE:
-            return None
+            break
         if marked[i] and _is_marked_heading(lines[i]):
-            return i
-    return None
+            found.append(i)
+    return next((i for i in found if L.is_heading(lines[i])), found[0] if found else None)
 
 
 def document_bounds(lines: list[str], marked: list[bool]) -> list[tuple[int, int]]:
@@ -684,22 +730,20 @@ def read_drafts(data: bytes, path: str) -> list[Draft]:
     parts = package.relations(main)
     folder = posixpath.dirname(main)
 
-    styles = _Styles()
+    styles = NO_STYLES
     styles_part = parts.get("styles", posixpath.join(folder, "styles.xml"))
     if package.has(styles_part):
         try:
-            styles = _read_styles(package.xml(styles_part), tags)
+            styles = _style_sheet(package.read(styles_part), ns)
         except InputError:
-            pass  # styles only inform the heading guess; the wording still finds it
+            pass  # styles only inform the heading guess and list labels; the text does not need them
 
     numbering_part = parts.get("numbering", posixpath.join(folder, "numbering.xml"))
 
     @cache
     def list_definitions() -> dict[str, dict[int, _Level]]:
-        if not package.has(numbering_part):
-            return {}
         try:
-            return _read_lists(package.xml(numbering_part), tags)
+            return _list_definitions(package.read(numbering_part), ns) if package.has(numbering_part) else {}
         except InputError:
             return {}  # a damaged numbering part costs the list labels, not the document
 
