@@ -34,7 +34,8 @@ def despatch(*args: str | Path) -> Run:
 
 def despatch_process(*args: str | Path, cwd: Path | None = None) -> Run:
     """`despatch ARGS` as a separate process, through the installed console script."""
-    proc = subprocess.run([str(DESPATCH), *map(str, args)], capture_output=True, text=True, cwd=cwd, timeout=300)
+    proc = subprocess.run([str(DESPATCH), *map(str, args)], capture_output=True, text=True, cwd=cwd, timeout=300,
+                          check=False)
     return Run(proc.returncode, proc.stdout, proc.stderr)
 
 

@@ -11,6 +11,7 @@ import io
 import struct
 import zipfile
 import zlib
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -18,10 +19,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
+from conftest import EXAMPLE, Run, despatch_process
 from despatch.errors import InputError
 from despatch.readers import read_bytes
-
-from conftest import EXAMPLE, despatch_process
 
 TEI = "{http://www.tei-c.org/ns/1.0}"
 
@@ -110,19 +110,26 @@ GOOD: dict[str, bytes] = {
 }
 
 
+@dataclass
+class Batch:
+    src: Path
+    out: Path
+    run: Run
+
+
 @pytest.fixture(scope="module")
-def batch(tmp_path_factory: pytest.TempPathFactory):
+def batch(tmp_path_factory: pytest.TempPathFactory) -> Batch:
+    """One `despatch convert` over a folder of every bad and every good file, through the real entry point."""
     src = tmp_path_factory.mktemp("in")
     out = tmp_path_factory.mktemp("out")
     for name, data in {**BAD, **GOOD}.items():
         (src / name).write_bytes(data)
     (src / "example.txt").write_bytes(EXAMPLE.read_bytes())
-    run = despatch_process("convert", src, "--out", out, "--to", "tei,json")
-    return src, out, run
+    return Batch(src, out, despatch_process("convert", src, "--out", out, "--to", "tei,json"))
 
 
-def test_batch_fails_but_goes_on(batch) -> None:
-    src, out, run = batch
+def test_batch_fails_but_goes_on(batch: Batch) -> None:
+    out, run = batch.out, batch.run
     assert run.code == 1
     assert "Traceback" not in run.stderr
     assert f"failures         {len(BAD)}" in run.stderr
@@ -131,8 +138,8 @@ def test_batch_fails_but_goes_on(batch) -> None:
 
 
 @pytest.mark.parametrize("name", sorted(BAD))
-def test_bad_file_is_one_line_with_its_reason(batch, name: str) -> None:
-    src, out, run = batch
+def test_bad_file_is_one_line_with_its_reason(batch: Batch, name: str) -> None:
+    src, out, run = batch.src, batch.out, batch.run
     lines = [line for line in run.stderr.splitlines() if line.startswith(f"{src / name}:")]
     assert len(lines) == 1, run.stderr
     reason = lines[0].removeprefix(f"{src / name}:").strip()
@@ -140,31 +147,31 @@ def test_bad_file_is_one_line_with_its_reason(batch, name: str) -> None:
     assert not list(out.glob(Path(name).stem + ".*"))
 
 
-def test_no_temporary_file_left(batch) -> None:
-    src, out, run = batch
+def test_no_temporary_file_left(batch: Batch) -> None:
+    out = batch.out
     assert not [p for p in out.rglob("*") if p.name.startswith(".") or p.suffix == ".tmp"]
 
 
 @pytest.mark.parametrize("name", ["empty.txt", "whitespace.txt", "nodoc.txt"])
-def test_empty_files_say_so(batch, name: str) -> None:
-    src, out, run = batch
+def test_empty_files_say_so(batch: Batch, name: str) -> None:
+    src, run = batch.src, batch.run
     assert f"{src / name}: empty file" in run.stderr.splitlines()
 
 
 @pytest.mark.parametrize("name", ["junk.txt", "picture.txt"])
-def test_binary_files_say_so(batch, name: str) -> None:
-    src, out, run = batch
+def test_binary_files_say_so(batch: Batch, name: str) -> None:
+    src, run = batch.src, batch.run
     assert f"{src / name}: binary file, not text" in run.stderr.splitlines()
 
 
 def _tei_text(path: Path) -> str:
     root = etree.parse(str(path)).getroot()
-    return " ".join(root.find(f".//{TEI}body").itertext())
+    return "".join(root.find(f".//{TEI}body").itertext())
 
 
 @pytest.mark.parametrize("name", ["cp1252.txt", "utf8-bom.txt", "crlf.txt", "utf16.txt"])
-def test_encodings_give_the_right_text(batch, name: str) -> None:
-    src, out, run = batch
+def test_encodings_give_the_right_text(batch: Batch, name: str) -> None:
+    out = batch.out
     tei = out / (Path(name).stem + ".xml")
     text = _tei_text(tei)
     assert "Department’s telegram No. 175" in text
@@ -176,8 +183,8 @@ def test_encodings_give_the_right_text(batch, name: str) -> None:
     assert root.find(f".//{TEI}dateline/{TEI}date").get("when").startswith("1934-08-23")
 
 
-def test_latin1_gives_the_right_text(batch) -> None:
-    src, out, run = batch
+def test_latin1_gives_the_right_text(batch: Batch) -> None:
+    out = batch.out
     text = _tei_text(out / "latin1.xml")
     assert "Memorandum by the Secretary of State of a Conversation With the Nicaraguan Chargé (Tigerino)" in text
     assert "The Chargé stated" in text
@@ -193,8 +200,19 @@ FRAGMENTS = [
     "[Inclosure 1.—Translation.]\n", "I have the honor to be, sir, your obedient servant,\n", "W. W. Rockhill.\n",
     "Personal for the President.", "   ", "\t", "\r\n", "\ufeff", "é", "’", "—", "\x00", "\x0c",
 ]
+# And of TEI, which any file starting "<?xml" or "<TEI" is read as, whatever its name.
+TEI_FRAGMENTS = [
+    '<?xml version="1.0" encoding="UTF-8"?>', '<TEI xmlns="http://www.tei-c.org/ns/1.0">', "</TEI>", "<text><body>",
+    "</body></text>", '<div type="document" xml:id="d1" n="1">', "</div>", "<head>", "</head>",
+    '<persName type="from">Harriman</persName>', '<gloss type="to">the Secretary of State</gloss>',
+    "<dateline>", "</dateline>", "<placeName>Moscow</placeName>", '<date when="1944-06-11">11 June 1944</date>',
+    '<note type="source">File No. 861.51/148</note>', '<note n="1">', "</note>", "<p>", "</p>", "<closer>",
+    "</closer>", "<signed>Kellogg</signed>", '<frus:attachment xmlns:frus="http://history.state.gov/frus/ns/1.0">',
+    "</frus:attachment>", "<list><item>", "</item></list>", "<lb/>", "<pb n='2'/>", "Sir:", " ", "&amp;", "&bogus;",
+]
 raw = st.one_of(
     st.binary(max_size=2000),
+    st.lists(st.sampled_from(TEI_FRAGMENTS), max_size=60).map(lambda parts: "".join(parts).encode("utf-8")),
     st.text(max_size=2000).map(lambda s: s.encode("utf-8")),
     st.lists(st.sampled_from(FRAGMENTS), max_size=60).map(lambda parts: "".join(parts).encode("utf-8")),
     st.lists(st.sampled_from(FRAGMENTS), max_size=60).map(lambda parts: "".join(parts).encode("utf-16")),

@@ -6,11 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from despatch import pipeline
-from despatch import __version__
-from despatch.errors import InputError
-
 from conftest import EXAMPLE, despatch, despatch_process
+from despatch import __version__, pipeline
+from despatch.errors import InputError
 
 
 def _tree(root: Path) -> Path:
@@ -43,6 +41,14 @@ def test_tree_mirrored_and_non_documents_skipped(tmp_path: Path) -> None:
     assert "documents found  2" in run.stderr
     assert "failures         0" in run.stderr
     assert "documents/s" in run.stderr
+
+
+def test_named_non_document_file_is_skipped_with_a_word(tmp_path: Path) -> None:
+    src = _tree(tmp_path / "in")
+    run = despatch("convert", src / "gold.jsonl", src / "wordexport" / "harriman.txt", "--out", tmp_path / "out")
+    assert run.code == 0, run.stderr
+    assert run.stderr.splitlines()[0] == f"{src / 'gold.jsonl'}: skipped, not a document file"
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["harriman.xml"]
 
 
 def test_several_formats_at_once(tmp_path: Path) -> None:

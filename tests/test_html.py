@@ -6,10 +6,9 @@ import re
 
 from lxml import html as lxml_html
 
+from conftest import despatch
 from despatch.model import Anchor, Block, DocDate, Document, EditorialMark, Note, Party, Style
 from despatch.writers.html import to_html
-
-from conftest import despatch
 
 
 def _page(docs: list[Document]) -> lxml_html.HtmlElement:

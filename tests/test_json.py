@@ -14,12 +14,11 @@ import os
 import jsonschema
 import pytest
 
+from conftest import ROOT, despatch
 from despatch import __version__
 from despatch.errors import InputError
 from despatch.model import Anchor, Block, DocDate, Document, EditorialMark, Mention, Note, Party
 from despatch.writers.json import SCHEMA_ID, from_json, json_schema, json_schema_text, to_json
-
-from conftest import ROOT, despatch
 
 SCHEMA_FILE = ROOT / "src" / "despatch" / "schema" / "document.schema.json"
 

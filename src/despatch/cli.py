@@ -76,6 +76,10 @@ def convert(
         say(one_line(f"{p}: no such file or folder"))
     skipped: list[Path] = []
     plan, clashes = split_collisions(plan_conversion([p for p in inputs if p.exists()], out_dir, skipped))
+    named = set(inputs)
+    for p in skipped:
+        if p in named:  # only a file the user named deserves a word; a folder's are counted in the summary
+            say(one_line(f"{p}: skipped, not a document file"))
     for clash in clashes:
         say(clash.error or "")
     if not plan and not missing and not clashes:

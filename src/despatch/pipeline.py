@@ -77,9 +77,9 @@ def _walk(root: Path, prune: Path | None) -> Iterator[Path]:
 def plan_conversion(inputs: Iterable[Path], out: Path, skipped: list[Path] | None = None) -> list[Job]:
     """Every document file under `inputs`, each with the output path that mirrors it under `out`.
 
-    A folder's files that cannot hold documents (gold.jsonl, images) are left
-    out and, when `skipped` is given, listed there; a file named on its own is
-    always tried, since the user asked for it.
+    Files that cannot hold documents (gold.jsonl, images, hidden files) are
+    left out and, when `skipped` is given, listed there, whether found in a
+    folder or named on their own (a shell glob such as `set/*` names them).
     """
     jobs: list[Job] = []
     prune = out.resolve()
@@ -90,8 +90,10 @@ def plan_conversion(inputs: Iterable[Path], out: Path, skipped: list[Path] | Non
                     jobs.append(Job(path, out / path.relative_to(given).with_suffix("")))
                 elif skipped is not None:
                     skipped.append(path)
-        else:
+        elif is_document_file(given):
             jobs.append(Job(given, out / given.with_suffix("").name))
+        elif skipped is not None:
+            skipped.append(given)
     return jobs
 
 
@@ -152,7 +154,7 @@ def convert_file(job: Job, formats: tuple[str, ...], annotate: bool = False) -> 
     try:
         docs = read_file(job.source)
         if annotate:
-            from despatch.annotate import annotate_documents
+            from despatch.annotate import annotate_documents  # type: ignore[attr-defined]  # comes with the annotators
 
             annotate_documents(docs)
         outputs = {fmt: render(docs, fmt) for fmt in formats}
@@ -160,7 +162,7 @@ def convert_file(job: Job, formats: tuple[str, ...], annotate: bool = False) -> 
         result.error = one_line(str(exc))
     except RecursionError:
         result.error = f"{job.source}: nested too deeply to read"
-    except Exception as exc:  # a bug in a reader or writer must cost one file, not the batch
+    except Exception as exc:  # noqa: BLE001 - a bug in a reader or writer must cost one file, not the batch
         result.error = one_line(_internal_error(job.source, exc))
         result.traceback = traceback.format_exc()
     if result.error:
@@ -206,7 +208,7 @@ def run_conversion(jobs: list[Job], formats: tuple[str, ...], workers: int = 1, 
         for future in as_completed(futures):
             try:
                 batch_results = future.result()
-            except Exception as exc:  # a worker died (killed, out of memory, a crash in C code)
+            except Exception as exc:  # noqa: BLE001 - a worker died (killed, out of memory, a crash in C code)
                 batch_results = []
                 for job in futures[future]:
                     _remove_outputs(job, formats)

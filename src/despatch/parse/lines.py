@@ -7,8 +7,8 @@ segmenter that splits a file into documents.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from functools import cache
+from dataclasses import dataclass, replace
+from functools import cache, lru_cache
 
 from despatch.data import entries
 from despatch.model import DocDate
@@ -68,7 +68,11 @@ TRAILING_OFFICE_RE = re.compile(
     r"\s+(?=(?:Acting\s+|Assistant\s+|Under\s+|Vice\s+)?(?:Secretary|Counselor|Counsellor|Minister|Ambassador|Consul|"
     r"Chargé|Commissioner|President|Chairman|Director|Chief|General Receiver|Receiver|Agent|Attaché|Governor)\b)"
 )
-SIGNED_FOR_RE = re.compile(r"^(?:For|By)\s+(?:the\s+)?[A-Z][^:]{2,60}:\s*")
+# A period closing a surname, not an initial: where one signer ends and the next begins.
+NAME_END_RE = re.compile(r"(?<=[a-z]{2})\.\s+(?=[A-Z])")
+# "For the Secretary of State: Joseph C. Grew", "For the [Acting] Secretary of State: Francis White",
+# "(For the Ambassador) Herbert W. Brooks"
+SIGNED_FOR_RE = re.compile(r"^\(?(?:For|By)\s+(?:the\s+)?[\[A-Z][^:()]{2,60}[:)]\s*")
 # An address line, printed under the text in older volumes, names the recipient, not the signer:
 # "Charles Francis Adams, Esq., &c., &c., &c.", "To the Right Honorable Lord Lyons, &c.",
 # "His Excellency Hon. William H. Seward, Secretary of State, Washington, D. C."
@@ -134,6 +138,7 @@ def _name_like(words: list[str], particles: frozenset[str] = PARTICLES) -> bool:
     return real > 0
 
 
+@lru_cache(maxsize=8192)
 def is_heading(line: str) -> bool:
     """A heading by its wording: two parties joined by "to", or a kind of paper."""
     text = plain(line)
@@ -149,6 +154,7 @@ def is_heading(line: str) -> bool:
     return _name_like(WORD_RE.findall(left)) and _name_like(WORD_RE.findall(right)[:8])
 
 
+@lru_cache(maxsize=8192)
 def is_source_line(line: str) -> bool:
     """A line printed above a heading that tells where the text comes from."""
     text = plain(line)
@@ -191,7 +197,16 @@ def _place(before_date: str) -> str | None:
 
 def parse_dateline(line: str) -> Dateline | None:
     """The dateline in `line`, or None when the line is not a dateline."""
-    text = plain(line)
+    found = _dateline(plain(line))
+    if found is None:
+        return None
+    # callers keep and amend the dates (a year supplied later), so each gets its own copy
+    return Dateline(found.place, replace(found.date) if found.date else None,
+                    replace(found.received) if found.received else None)
+
+
+@lru_cache(maxsize=8192)
+def _dateline(text: str) -> Dateline | None:
     if not text or len(text) > 260:
         return None
     found = find_date(text)
@@ -216,9 +231,14 @@ def parse_dateline(line: str) -> Dateline | None:
 
 
 def _signers(text: str) -> list[str]:
-    """The names on a signature line; treaties print several, each with its seal."""
-    names = [n.strip(" ,") for n in SEAL_RE.split(text)]
-    return [n for n in names if n]
+    """The names on a signature line; treaties print several, each with its seal.
+
+    "Frank B. Kellogg [seal] A. Piip [seal]"; "M. C. Czikann. S. Pichon. Salvago Raggi."
+    """
+    names = []
+    for piece in SEAL_RE.split(text):
+        names += NAME_END_RE.split(piece)
+    return [n.strip(" ,") for n in names if n.strip(" ,")]
 
 
 def _is_one_signature(text: str) -> bool:
@@ -232,7 +252,7 @@ def _is_one_signature(text: str) -> bool:
         return False
     if words[0] in ("The", "the") and not name.isupper():
         return False
-    if office and (len(office.split()) > 9 or any(ch.isdigit() for ch in office) or not _title_case(office)):
+    if office and (len(office.split()) > 9 or any(ch.isdigit() for ch in office) or not title_case(office)):
         return False
     return _name_like(words, NAME_PARTICLES)
 
@@ -250,6 +270,7 @@ def _dateline_without_year(text: str) -> Dateline | None:
     return Dateline(_place(m.group("place")), DocDate(date_text, f"--{month:02d}-{day:02d}", "day"), None)
 
 
+@lru_cache(maxsize=8192)
 def is_signature(line: str) -> bool:
     """A signature line: "W. W. Rockhill.", "Lansing", "Alvey A. Adee, Acting Secretary."."""
     text = plain(line)
@@ -261,7 +282,7 @@ def is_signature(line: str) -> bool:
     return bool(signers) and len(signers) <= 4 and all(_is_one_signature(n) for n in signers)
 
 
-def _title_case(text: str) -> bool:
+def title_case(text: str) -> bool:
     """Most words capitalised: an office ("In charge of the Consulate General"), not a sentence."""
     words = [w for w in WORD_RE.findall(text) if w.lower() not in PARTICLES]
     capital = sum(1 for w in words if w[:1].isupper())

@@ -6,6 +6,8 @@ follows an enclosure caption opens an enclosure, not a document.
 """
 from __future__ import annotations
 
+import re
+
 from despatch.parse import lines as L
 
 LOOKAHEAD = 4  # non-blank lines within which a heading finds its dateline
@@ -36,9 +38,13 @@ def _starts_document(lines: list[str], idx: list[int], pos: int) -> bool:
     if pos > 0 and idx[pos] - idx[pos - 1] > 2 and after:
         # Two or more blank lines set documents apart in typed transcriptions; what follows must
         # still open like a document (a heading, a dateline, a number or a source line).
-        if (L.is_heading(line) or L.is_number_line(line) or L.parse_dateline(line)
-                or (L.is_source_line(line) and not L.is_enclosure_label(line))):
+        if L.is_heading(line) or L.is_number_line(line) or L.parse_dateline(line):
             return True
+        if L.is_source_line(line) and (not L.is_attachment_caption(line) or L.is_heading(lines[after[0]])):
+            return True
+    if L.is_heading(line) and pos > 0 and L.is_signature(lines[idx[pos - 1]]) and after:
+        # a signature closes a document; a heading right after it opens the next
+        return True
     if L.has_file_number(line) and after and _short_title(lines[after[0]]) and not L.parse_dateline(lines[after[0]]):
         # "882.6176 F 51/18" over "Draft Agreement Number 3 Between ...": only documents carry file numbers
         return len(after) > 1
@@ -54,9 +60,14 @@ def _starts_document(lines: list[str], idx: list[int], pos: int) -> bool:
     return _heading_then_dateline(lines, idx, pos) and (L.is_heading(line) or _short_title(line))
 
 
+# A sentence ending inside a line: "Forwarded for information. Return requested." is no title.
+SENTENCE_BREAK_RE = re.compile(r"[a-z]{2,}[.!?]\s+[A-Z]")
+
+
 def _short_title(line: str) -> bool:
     text = L.plain(line)
-    return 0 < len(text) <= 160 and not text.endswith((":", ",")) and not L.is_signature(line)
+    return (0 < len(text) <= 160 and not text.endswith((":", ",")) and not SENTENCE_BREAK_RE.search(text)
+            and L.title_case(text) and not L.is_signature(line))
 
 
 def document_starts(lines: list[str]) -> list[int]:
@@ -68,7 +79,7 @@ def document_starts(lines: list[str]) -> list[int]:
     start_pos = 0
     pos = 1
     while pos < len(idx):
-        if (not _in_front(lines, idx, start_pos, pos) and not L.is_enclosure_label(lines[idx[pos - 1]])
+        if (not _in_front(lines, idx, start_pos, pos) and not L.is_attachment_caption(lines[idx[pos - 1]])
                 and _starts_document(lines, idx, pos)):
             starts.append(idx[pos])
             start_pos = pos

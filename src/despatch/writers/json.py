@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 from pydantic import TypeAdapter, ValidationError
 from typing_extensions import TypedDict  # pydantic needs this TypedDict, not typing's, before Python 3.12
@@ -24,7 +24,7 @@ from despatch.model import Document
 
 # Names the shape of the file, not the package release: bump it when a change
 # to the model would make older readers misread newer files.
-SCHEMA_ID = "urn:despatch:schema:document:1"
+SCHEMA_ID: Final = "urn:despatch:schema:document:1"
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
