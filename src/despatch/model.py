@@ -91,6 +91,7 @@ class Note:
     running_n: str | None = None  # the printed volume's running note number, when the raw form kept it
     marks: list[EditorialMark] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
+    styles: list[Style] = field(default_factory=list)
 
 
 @dataclass

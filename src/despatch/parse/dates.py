@@ -104,8 +104,14 @@ class FoundDate:
     date: DocDate
 
 
+# Every full date has a year; most lines have none, and this test is far cheaper than DATE_RE.
+ANY_YEAR_RE = re.compile(r"(?<!\d)(?:1[5-9]|20)\d\d(?!\d)")
+
+
 def find_date(text: str, start: int = 0) -> FoundDate | None:
     """The first full date (with a year) in `text` from `start`, with any time of day right after it."""
+    if not ANY_YEAR_RE.search(text, start):
+        return None
     m = DATE_RE.search(text, start)
     if not m:
         return None

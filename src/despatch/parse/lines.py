@@ -162,7 +162,7 @@ def is_source_line(line: str) -> bool:
         return False
     if text.startswith("[") and text.rstrip(".").endswith("]"):
         return True
-    if text.startswith("File No"):
+    if text.startswith("File No") or SERIES_RE.match(text):
         return True
     # "861.51/437", "711.12155/145: Telegram", "893.00/3145 [Telegram]"
     m = FILE_NUMBER_RE.match(text)
@@ -172,6 +172,10 @@ def is_source_line(line: str) -> bool:
 def has_file_number(line: str) -> bool:
     """A source line that gives a decimal file number ("File No. 861.00/1616", "711.12155/145: Telegram")."""
     return is_source_line(line) and bool(FILE_NUMBER_RE.search(plain(line)))
+
+
+# A publication series printed as the source: "Treaty Series No. 866", "Executive Agreement Series No. 67".
+SERIES_RE = re.compile(r"^[A-Z][\w ]{0,40}\bSeries,?\s+No\.\s*\d+\.?$")
 
 
 @dataclass

@@ -106,15 +106,18 @@ def _front_from_wording(lines: list[str], window: list[int], front: Front) -> No
         front.head = window[head_pos]
         front.sources = window[:head_pos] + front.sources
         return
-    head_pos = next((p for p, i in enumerate(window[:4]) if L.is_heading(lines[i])), None)
-    if head_pos is None:
-        group = []
-        for i in window:
-            if group and i != group[-1] + 1:
-                break
-            group.append(i)
-        if window and len(group) <= 4 and len(group) < len(window):
-            head_pos = len(group) - 1
+    # a typed transcription sets its front apart with a blank line: look for the heading there
+    group: list[int] = []
+    for i in window:
+        if group and i != group[-1] + 1:
+            break
+        group.append(i)
+    after_group = group[-1] + 1 if group else 0
+    separate = bool(group) and len(group) <= 4 and after_group < len(lines) and not lines[after_group].strip()
+    candidates = group if separate else window[:4]
+    head_pos = next((p for p, i in enumerate(candidates) if L.is_heading(lines[i])), None)
+    if head_pos is None and separate:
+        head_pos = len(group) - 1
     if head_pos is not None:
         front.head = window[head_pos]
         front.sources = window[:head_pos]
@@ -129,7 +132,7 @@ def _block(line: str, kind: BlockKind, part: Part, index: int, notes: dict[str, 
         if draft is None:
             continue
         out.append(Note(text=draft.text, n=draft.n or key, kind=note_kind(draft.text), anchor=Anchor(part, index, offset),
-                        original=draft.original, running_n=draft.running_n))
+                        original=draft.original, running_n=draft.running_n, marks=find_marks(draft.text)))
     return Block(text=text, kind=kind, marks=find_marks(text))
 
 
@@ -178,10 +181,20 @@ def assemble(draft: Draft, doc_id: str) -> Document:
         doc.enclosures.append(enc)
     for extra in sig[1 + len(cuts):]:
         doc.closer.append(_block(lines[extra], "line", "closer", len(doc.closer), draft.notes, doc.notes))
+    _keep_unplaced_notes(doc, draft)
     _derive(doc)
     restore_typography(doc)
     return doc
 
+
+def _keep_unplaced_notes(doc: Document, draft: Draft) -> None:
+    """A note whose marker was never found is kept, unanchored, and said to be so: nothing is lost."""
+    placed = {n.n for part in doc.all_documents() for n in part.notes if n.anchor is not None}
+    for key, note in draft.notes.items():
+        if (note.n or key) not in placed:
+            doc.notes.append(Note(text=note.text, n=note.n or key, kind=note_kind(note.text), original=note.original,
+                                  running_n=note.running_n, marks=find_marks(note.text)))
+            doc.warnings.append(f"note {note.n or key} has no marker in the text")
 
 def _signature(doc: Document, draft: Draft, line: str) -> None:
     """Closer blocks from a signature line; a marker on it stays with the part that held it."""
@@ -227,7 +240,7 @@ def _fill(doc: Document, draft: Draft, front: Front, body_idx: list[int]) -> Non
     doc.number = front.number
     for i in front.sources:
         text, _ = strip_tokens(lines[i].strip())
-        doc.notes.append(Note(text=text, kind="source"))
+        doc.notes.append(Note(text=text, kind="source", marks=find_marks(text)))
     if front.head is not None:
         doc.head = _block(lines[front.head], "label", "head", 0, notes, doc.notes)
         doc.senders, doc.recipients = parse_parties(doc.head.text)

@@ -198,7 +198,7 @@ class _DocRenderer:
         return rows
 
     def note_view(self, note: Note, k: int) -> NoteView:
-        text = _inline(Block(note.text, marks=note.marks, mentions=note.mentions), [], [])
+        text = _inline(Block(note.text, marks=note.marks, mentions=note.mentions, styles=note.styles), [], [])
         return NoteView(id=self.note_ids[k], marker_id=self.marker_ids[k], n=self.number(note, k),
                         kind=note.kind, original=note.original, text=text)
 

@@ -52,7 +52,7 @@ def _note_element(note: Note, doc_id: str, index: int) -> etree._Element:
         el.set(XML_ID, xml_id(f"{doc_id}fn{note.n or index + 1}"))
     if note.original:
         el.set("subtype", "original")
-    _fill(el, Block(note.text, marks=note.marks, mentions=note.mentions), [], [])
+    _fill(el, Block(note.text, marks=note.marks, mentions=note.mentions, styles=note.styles), [], [])
     return el
 
 
