@@ -17,6 +17,12 @@ TO_RE = re.compile(r"\s+to\s+", re.IGNORECASE)
 # Headings that name only an author: "Memorandum by the Secretary of State",
 # "Memorandum of Conversation, by the Chief of the Division of Far Eastern Affairs (Hornbeck)".
 BY_RE = re.compile(r"^(?:[A-Z][\w’'\-]*\s*){1,4}(?:[\w ,’'\-]{0,60}?),?\s+by\s+(?P<party>.+)$")
+# A heading that names a kind of paper before (perhaps) its parties.
+PAPER_RE = re.compile(
+    r"^(?:Memorandum|Aide-M[ée]moire|Notes?|Minutes|Record|Report|Statement|Press Release|Draft|Telegram|Circular|"
+    r"Instructions?|Message|Letter)\b"
+)
+PAPER_FROM_RE = re.compile(r"\b[Ff]rom\s+(?P<left>.+?)\s+to\s+(?P<right>.+)$")
 ARTICLE_RE = re.compile(r"^(?:all\s+)?(?:the|a|an)\s+", re.IGNORECASE)
 PAREN_RE = re.compile(r"\s*\(([^()]{1,80})\)\s*")
 # A right-hand side that continues an office rather than naming the recipient:
@@ -119,6 +125,16 @@ def parse_parties(head: str) -> tuple[list[Party], list[Party]]:
     """Senders and recipients named in a heading; both empty when it names none."""
     if not head:
         return [], []
+    paper = PAPER_RE.match(head)
+    if paper:
+        # "Memorandum From the Assistant Secretary (X) to the Secretary (Y)" names both parties;
+        # "Memorandum in response to Mr. Wu's communication" names neither.
+        between = PAPER_FROM_RE.search(head, paper.end())
+        if between:
+            left, right = between.group("left"), between.group("right")
+            return [parse_party(left, between.start("left"))], [parse_party(right, between.start("right"))]
+        by = BY_RE.match(head)
+        return ([parse_party(by.group("party"), by.start("party"))], []) if by else ([], [])
     split = _split_parties(head)
     if split is not None:
         left, right = split

@@ -21,7 +21,8 @@ NUMBER_LINE_RE = re.compile(r"^\s*(?:Document|Doc\.|No\.)?\s*\[?(?P<n>\d{1,4}[A-
 # An enclosure's caption: "[Inclosure 1.—Translation.]", "Enclosure 2", "[Annex]", "[Subenclosure]".
 ENCLOSURE_RE = re.compile(
     r"^\s*\[\s*(?:Inclosure|Enclosure|Sub-?[ie]nclosure|Annex|Attachment|Appendix|Exhibit|Tab)\b[^\[\]]{0,100}\]\.?\s*$"
-    r"|^\s*(?:Inclosure|Enclosure|Sub-?[ie]nclosure)\b(?:\s+(?:No\.\s*)?\d+)?[^\[\]]{0,60}$",
+    r"|^\s*(?:Inclosure|Enclosure|Sub-?[ie]nclosure)\b(?:\s+(?:No\.\s*)?\d+)?[^\[\]]{0,60}$"
+    r"|^\s*(?:Annex|Appendix|Exhibit)\s+(?:No\.\s*)?[\dIVXLA-Z]{1,5}\.?$",
     re.IGNORECASE,
 )
 # Inside a document's body, a bracketed translation or copy note also opens an attachment:
@@ -142,7 +143,7 @@ def _name_like(words: list[str], particles: frozenset[str] = PARTICLES) -> bool:
 def is_heading(line: str) -> bool:
     """A heading by its wording: two parties joined by "to", or a kind of paper."""
     text = plain(line)
-    if not text or len(text) > 300:
+    if not text or len(text) > 300 or SERIES_RE.match(text):
         return False
     if PAPER_HEAD_RE.match(text):
         return len(text) <= 250

@@ -12,9 +12,10 @@ ORIG_NOTE_RE = re.compile(r"^\s*\[\s*Orig(?:inal)?\.?\s+Note\s*\]\s*", re.IGNORE
 
 # State Department decimal file numbers, with an optional subject between class and
 # document: "861.51/148", "867n.01/442", "File No. 600.939/35",
-# "740.0011 European War 1939/6-1244", "123 Grew/45", "711.94/922½", "611.60 d 31/52".
+# "740.0011 European War 1939/6-1244", "123 Grew/45", "711.94/922½", "611.60 d 31/52",
+# "439.11c Colom, Eduardo/27".
 FILE_NUMBER_RE = re.compile(
-    r"(?<![\w/.])\d{3}[a-z]?(?:\.[0-9A-Za-z]+)*(?:\s+(?:[A-Z][A-Za-z.’'-]*|\d{1,4}|[a-z]\b))*/[0-9A-Za-z½¼¾\-–]+(?:\s?½)?"
+    r"(?<![\w/.])\d{3}[a-z]?(?:\.[0-9A-Za-z]+)*(?:\s+(?:[A-Z][A-Za-z.’'-]*,?|\d{1,4}|[a-z]\b))*/[0-9A-Za-z½¼¾\-–]+(?:\s?½)?"
 )
 
 # A biographical note opens with a person's name and a description:

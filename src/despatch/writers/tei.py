@@ -49,7 +49,8 @@ def _note_element(note: Note, doc_id: str, index: int) -> etree._Element:
     else:
         el.set("n", note.running_n or note.n or str(index + 1))
         el.set("type", note.kind)
-        el.set(XML_ID, xml_id(f"{doc_id}fn{note.n or index + 1}"))
+        # printed numbers repeat inside a document (FRUS restarts them), so the id uses the position
+        el.set(XML_ID, xml_id(f"{doc_id}fn{index + 1}"))
     if note.original:
         el.set("subtype", "original")
     _fill(el, Block(note.text, marks=note.marks, mentions=note.mentions, styles=note.styles), [], [])
@@ -118,6 +119,11 @@ def _fill(el: etree._Element, block: Block, spans: list[Span], points: list[Poin
             stack[-1].append(item.payload)
 
 
+# FRUS lists pair a label ("(a)") with its item and neither is a paragraph; table rows sit in
+# a table and quoted paragraphs in a quote.
+CONTAINER_OF = {"label": "list", "item": "list", "table": "table", "quote": "quote"}
+
+
 class _DocWriter:
     """Writes one document (and its enclosures) into a parent element."""
 
@@ -156,8 +162,28 @@ class _DocWriter:
         if doc.received is not None and doc.received.when:
             at = text.find(doc.received.text)
             if at >= 0:
-                spans.append(Span(at, at + len(doc.received.text), ("date", {"type": "received", "when": doc.received.when})))
+                spans.append(Span(at, at + len(doc.received.text), ("date", {"type": "received", "when-iso": doc.received.when})))
         return spans
+
+    def write_body(self, div: etree._Element) -> None:
+        """Paragraphs; runs of list items, table rows and quoted paragraphs in their own containers."""
+        group: etree._Element | None = None
+        group_kind = None
+        for k, block in enumerate(self.doc.body):
+            kind = CONTAINER_OF.get(block.kind)
+            if kind is None:
+                group = group_kind = None
+                _fill(etree.SubElement(div, t("p")), block, [], self.points("body", k))
+                continue
+            if group is None or group_kind != kind:
+                group, group_kind = etree.SubElement(div, t(kind)), kind
+            if block.kind == "table":
+                holder = etree.SubElement(etree.SubElement(group, t("row")), t("cell"))
+            elif block.kind == "quote":
+                holder = etree.SubElement(group, t("p"))
+            else:
+                holder = etree.SubElement(group, t(block.kind))
+            _fill(holder, block, [], self.points("body", k))
 
     def write(self, parent: etree._Element, element: str) -> etree._Element:
         doc = self.doc
@@ -178,16 +204,7 @@ class _DocWriter:
             _fill(etree.SubElement(div, t("head")), doc.head, self.head_spans(), self.points("head", 0))
         if doc.dateline is not None:
             _fill(etree.SubElement(div, t("dateline")), doc.dateline, self.dateline_spans(), self.points("dateline", 0))
-        current_list = None
-        for k, block in enumerate(doc.body):
-            if block.kind in ("label", "item"):
-                # FRUS lists pair a label ("(a)") with its item; neither is a paragraph
-                if current_list is None or block.kind == "label" and len(current_list) and current_list[-1].tag == t("label"):
-                    current_list = etree.SubElement(div, t("list"))
-                _fill(etree.SubElement(current_list, t(block.kind)), block, [], self.points("body", k))
-                continue
-            current_list = None
-            _fill(etree.SubElement(div, t("p")), block, [], self.points("body", k))
+        self.write_body(div)
         if doc.closer:
             closer = etree.SubElement(div, t("closer"))
             for k, block in enumerate(doc.closer):
