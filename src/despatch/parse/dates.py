@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from despatch.data import entries
-from despatch.model import DocDate
+from despatch.model import DocDate, Precision
 
 
 @cache
@@ -125,7 +125,7 @@ def find_date(text: str, start: int = 0) -> FoundDate | None:
     if when is None:
         return None
     end = m.end()
-    precision = "day" if day is not None else "month"
+    precision: Precision = "day" if day is not None else "month"
     t = re.compile(r"\s*[,—–-]?\s*(?:at\s+)?").match(text, end)
     tm = TIME_RE.match(text, t.end()) if t else None
     if tm and day is not None:

@@ -30,10 +30,7 @@ ENCLOSURE_RE = re.compile(
 CAPTION_RE = re.compile(r"^\s*\[\s*(?:Translation|Extract|Paraphrase|Copy)\b[^\[\]]{0,100}\]\.?\s*$", re.IGNORECASE)
 # A received line printed under the dateline: "[Received 9 p.m.]".
 RECEIVED_LINE_RE = re.compile(r"^\s*\[\s*Received\b[^\]]*\]?\.?\s*$", re.IGNORECASE)
-# Words that may stand lower-case in a place, a party or a signature.
-PARTICLES = frozenset(
-    "of the to in at on off near de la le du des van von der den y e da di and for upon am an sur bei by & et".split()
-)
+PARTICLES = frozenset(entries("particles.txt"))
 # A heading naming two parties: "The Ambassador in Great Britain (Davis) to the Secretary of State",
 # "Mr. Hay to Mr. Conger.", "Acting Secretary Hill to the Imperial German Chargé d’Affaires."
 PARTIES_HEAD_RE = re.compile(r"^(?P<left>[A-Z“\"].{0,200}?)\s+to\s+(?P<right>(?:the|all|[A-Z“\"]).{0,200})$")
@@ -58,8 +55,7 @@ SALUTE_SIGNED_RE = re.compile(
     r"^(?P<salute>.*\b(?:etc\.|servant|respectfully|sincerely|faithfully|truly|consideration|cordially)[.,]*\]?)\s+"
     r"(?P<name>[A-Z][^,;:]{1,60}\.?)$"
 )
-# Lower-case words that may stand inside a person's name: "B. J. de Cologan", "De la Rue".
-NAME_PARTICLES = frozenset("de la le du des van von der den y e da di del della dos das and & et".split())
+NAME_PARTICLES = frozenset(entries("name_particles.txt"))
 # Treaties print each signer with a seal: "Frank B. Kellogg [seal] A. Piip [seal]".
 SEAL_RE = re.compile(r"\[\s*(?:seal|L\.\s*S\.)\s*\]", re.IGNORECASE)
 # Letters an editor supplied inside a name: "S[umner] W[elles]", "A[rthur] N. Y[oung]".
@@ -167,7 +163,7 @@ def is_source_line(line: str) -> bool:
         return True
     # "861.51/437", "711.12155/145: Telegram", "893.00/3145 [Telegram]"
     m = FILE_NUMBER_RE.match(text)
-    return bool(m) and len(text) - m.end() <= 40
+    return m is not None and len(text) - m.end() <= 40
 
 
 def has_file_number(line: str) -> bool:

@@ -11,9 +11,8 @@ from dataclasses import dataclass, field
 from despatch.model import Anchor, Block, BlockKind, Document, Note, Part
 from despatch.parse import lines as L
 from despatch.parse.heading import parse_parties
-from despatch.parse.typography import restore_typography
-from despatch.parse.marks import find_marks
 from despatch.parse.markers import DraftNote, strip_tokens
+from despatch.parse.marks import find_marks
 from despatch.parse.notes import (
     channel_in,
     classifications_in,
@@ -22,6 +21,7 @@ from despatch.parse.notes import (
     looks_like_source,
     note_kind,
 )
+from despatch.parse.typography import restore_typography
 
 FRONT_WINDOW = 8  # a heading and dateline stand within the first lines of a document
 LONG_LINE = 300  # longer than any heading or dateline: the body has begun
@@ -115,12 +115,11 @@ def _front_from_wording(lines: list[str], window: list[int], front: Front) -> No
     after_group = group[-1] + 1 if group else 0
     separate = bool(group) and len(group) <= 4 and after_group < len(lines) and not lines[after_group].strip()
     candidates = group if separate else window[:4]
-    head_pos = next((p for p, i in enumerate(candidates) if L.is_heading(lines[i])), None)
-    if head_pos is None and separate:
-        head_pos = len(group) - 1
-    if head_pos is not None:
-        front.head = window[head_pos]
-        front.sources = window[:head_pos]
+    found = next((p for p, i in enumerate(candidates) if L.is_heading(lines[i])), None)
+    heading_at = len(group) - 1 if found is None and separate else found
+    if heading_at is not None:
+        front.head = window[heading_at]
+        front.sources = window[:heading_at]
 
 
 def _block(line: str, kind: BlockKind, part: Part, index: int, notes: dict[str, DraftNote], out: list[Note]) -> Block:
@@ -229,7 +228,7 @@ def _enclosure(draft: Draft, idx: list[int], enc_id: str) -> Document:
             sub.head = window[0]
     last = max((x for x in (sub.head, sub.dateline, *sub.sources) if x is not None), default=idx[0])
     enc = Document(id=enc_id)
-    label, found = strip_tokens(L.plain(lines[idx[0]]))
+    label, _found = strip_tokens(L.plain(lines[idx[0]]))
     enc.label = label
     _fill(enc, draft, sub, [i for i in rest if i > last])
     return enc

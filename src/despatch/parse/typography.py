@@ -16,7 +16,7 @@ from despatch.model import Block, Document, Style
 # "Sir: I have the honor", "No. 224 Sir: The Department", "My Dear Mr. Secretary: ...",
 # "Highness, Excellency: Referring to ...", "Dear Allen: Oliphant, of the Foreign Office, ..."
 SALUTATION_RE = re.compile(r"^(?:No\.\s*\d+[A-Za-z]?\.?\]?\s+)?(?P<s>[A-Z][\w’'.,\- ]{0,48}?)\s*:(?=\s|$)")
-SALUTATION_WORDS = frozenset("and of the le la de del di my dear".split())
+SALUTATION_WORDS = frozenset({"and", "of", "the", "le", "la", "de", "del", "di", "my", "dear"})
 # Formal openings of resolutions and treaties: "Whereas, the Government ...", "Witnesseth:"
 FORMULA_RE = re.compile(r"^(?P<s>Whereas|Witnesseth|Resolved)(?=[,:\s])")
 # A letter enumerating a point: "(a)", "(b)", "a)", and "a." opening an item.

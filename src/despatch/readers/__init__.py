@@ -16,7 +16,7 @@ from despatch.readers import plain, wordexport
 from despatch.readers.decode import decode_text
 from despatch.readers.detect import format_of, is_document_file
 
-__all__ = ["read_file", "read_bytes", "is_document_file"]
+__all__ = ["is_document_file", "read_bytes", "read_file"]
 
 
 def _text_drafts(text: str) -> tuple[str, list[Draft]]:

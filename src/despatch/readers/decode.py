@@ -16,7 +16,7 @@ from despatch.errors import InputError
 
 BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 # Control characters other than tab, newline, form feed and carriage return.
-CONTROL = set(range(0, 9)) | {11} | set(range(14, 32))
+CONTROL = set(range(9)) | {11} | set(range(14, 32))
 
 
 def _looks_binary(data: bytes) -> bool:

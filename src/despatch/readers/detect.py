@@ -21,6 +21,6 @@ def format_of(path: Path, head: bytes) -> str:
     if head.startswith(ZIP_MAGIC) or path.suffix.lower() in DOCX_SUFFIXES:
         return "docx"
     stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
-    if path.suffix.lower() in TEI_SUFFIXES or stripped.startswith(b"<?xml") or stripped.startswith(b"<TEI"):
+    if path.suffix.lower() in TEI_SUFFIXES or stripped.startswith((b"<?xml", b"<TEI")):
         return "tei"
     return "text"
