@@ -20,6 +20,7 @@ NoteKind = Literal["source", "citation", "biographical", "editorial"]
 MarkKind = Literal["sic", "correction", "insertion", "omission", "illegible", "editorial"]
 MentionKind = Literal["person", "place", "org", "date"]
 Precision = Literal["year", "season", "month", "day", "minute"]
+MentionForm = Literal["name", "office", "pronoun"]
 
 
 @dataclass
@@ -47,7 +48,13 @@ class Style:
 
 @dataclass
 class Mention:
-    """A person, place, organization or date named in a block of text."""
+    """A person, place, organization or date named in a block of text.
+
+    A person mention keeps its title or rank ("General Burrows", "Mr. Seward");
+    `name_start` says where the name itself begins, for writers that mark the
+    name apart from a form of address. `form` tells a name from a reference by
+    office ("the Ambassador") or pronoun ("I"), which are linked but not names.
+    """
 
     kind: MentionKind
     start: int
@@ -56,7 +63,9 @@ class Mention:
     ref: str | None = None  # id of the index entry it is linked to
     value: str | None = None  # normalised form: ISO 8601 for dates, canonical name otherwise
     precision: Precision | None = None  # dates only
-    why: str | None = None  # how the link was made, for the reader who asks
+    why: str | None = None  # how it was found and linked, for the reader who asks
+    form: MentionForm = "name"
+    name_start: int | None = None  # persons: where the name proper begins, after a form of address
 
 
 @dataclass
@@ -182,3 +191,29 @@ class Document:
         for enc in self.enclosures:
             out.extend(enc.all_documents())
         return out
+
+
+@dataclass
+class Office:
+    """An office a person held, as a heading or note gives it, with the dates it was seen."""
+
+    title: str
+    first_seen: str | None = None  # ISO dates of the first and last documents naming it
+    last_seen: str | None = None
+
+
+@dataclass
+class Entity:
+    """An entry of the index: one person, place or organization, however often and variously named."""
+
+    id: str
+    kind: MentionKind
+    name: str  # the fullest name known: "Montagu Brocas Burrows"
+    forms: list[str] = field(default_factory=list)  # every form met: "General Burrows", "Burrows"
+    description: str | None = None  # from a biographical note or an edition's list of persons
+    offices: list[Office] = field(default_factory=list)
+    documents: list[str] = field(default_factory=list)  # ids of documents that name it
+    modern_name: str | None = None  # places: "Beijing" for Peking
+    latitude: float | None = None
+    longitude: float | None = None
+    why: str | None = None  # where the entry came from
