@@ -17,6 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.text import Text
 
 from despatch import __version__
+from despatch.pipeline import write_atomic
 from despatch.pipeline import FORMATS, FileResult, one_line, plan_conversion, run_conversion, split_collisions
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -61,11 +62,17 @@ def convert(
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=0, help="Processes to convert on (0: one per core).")] = 1,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary.")] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Print the traceback of every internal error.")] = False,
+    annotate: Annotated[bool, typer.Option("--annotate/--no-annotate",
+                                           help="Mark people, places, organizations and dates.")] = True,
+    index_file: Annotated[Path | None, typer.Option("--index", help="Also write the batch's index of persons, "
+                                                    "places and organizations to this JSON file.")] = None,
 ) -> None:
     """Convert raw documents (Word export, plain, OCR, .docx, TEI) into TEI, JSON or HTML.
 
     Prints one line `PATH: reason` for each file that fails and exits with
-    status 1 if any did; the other files are converted all the same.
+    status 1 if any did; the other files are converted all the same. Names are
+    recognised across the whole batch (a "Stevens" in one file is known from a
+    heading in another); `--index` writes the batch's index of entries.
     """
     formats = _formats(to)
     if out_dir.exists() and not out_dir.is_dir():
@@ -99,7 +106,12 @@ def convert(
 
     with progress:
         task = progress.add_task("convert", total=len(plan))
-        results = run_conversion(plan, formats, workers=min(workers, max(1, len(plan))), progress=report)
+        results = run_conversion(plan, formats, workers=min(workers, max(1, len(plan))), annotate=annotate,
+                                 progress=report)
+    if annotate and index_file is not None:
+        from despatch.annotate.index import batch_index_json
+
+        write_atomic(index_file, batch_index_json(r.entities for r in results))
     elapsed = time.perf_counter() - started
     results.extend(clashes)
     if not quiet:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from despatch.errors import InputError
-from despatch.model import Document
+from despatch.model import Document, Entity
 from despatch.readers import is_document_file, read_file
 
 FORMATS = {"tei": ".xml", "json": ".json", "html": ".html"}
@@ -45,6 +45,7 @@ class FileResult:
     warnings: list[str] = field(default_factory=list)
     error: str | None = None  # "PATH: reason", one line
     traceback: str | None = None  # for an internal error only, shown with --debug
+    entities: list[Entity] = field(default_factory=list)  # index entries the file's mentions point to
 
 
 def one_line(message: str) -> str:
@@ -118,11 +119,11 @@ def split_collisions(jobs: list[Job]) -> tuple[list[Job], list[FileResult]]:
     return kept, clashes
 
 
-def render(docs: list[Document], fmt: str) -> bytes:
+def render(docs: list[Document], fmt: str, index: dict[str, Entity] | None = None) -> bytes:
     if fmt == "tei":
         from despatch.writers.tei import to_tei
 
-        return to_tei(docs)
+        return to_tei(docs, index=index)
     if fmt == "json":
         from despatch.writers.json import to_json
 
@@ -148,16 +149,28 @@ def _remove_outputs(job: Job, formats: tuple[str, ...]) -> None:
             pass
 
 
+# Names the whole batch knows to be people, set once in each worker (see `run_conversion`).
+_known_names: dict[str, str] | None = None
+
+
+def _set_known_names(names: dict[str, str] | None) -> None:
+    global _known_names
+    _known_names = names
+
+
 def convert_file(job: Job, formats: tuple[str, ...], annotate: bool = False) -> FileResult:
     """Convert one file; a failure, whatever its cause, becomes the result's one-line error."""
     result = FileResult(source=str(job.source))
     try:
         docs = read_file(job.source)
+        index = None
         if annotate:
-            from despatch.annotate import annotate_documents  # type: ignore[attr-defined]  # comes with the annotators
+            from despatch.annotate import Context, annotate_documents, collect_names
 
-            annotate_documents(docs)
-        outputs = {fmt: render(docs, fmt) for fmt in formats}
+            names = _known_names if _known_names is not None else collect_names(docs)
+            index = annotate_documents(docs, Context(known_names=names)).entities
+            result.entities = list(index.values())
+        outputs = {fmt: render(docs, fmt, index) for fmt in formats}
     except InputError as exc:
         result.error = one_line(str(exc))
     except RecursionError:
@@ -184,6 +197,45 @@ def _convert_batch(batch: list[Job], formats: tuple[str, ...], annotate: bool) -
     return [convert_file(job, formats, annotate) for job in batch]
 
 
+def _names_in(batch: list[Job]) -> dict[str, str]:
+    """People's names in a batch of files; a file that cannot be read adds none (its error comes later)."""
+    from despatch.annotate import collect_names
+
+    names: dict[str, str] = {}
+    for job in batch:
+        try:
+            docs = read_file(job.source)
+        except Exception:  # noqa: BLE001 - the conversion pass reports every failure, once
+            continue
+        merge_names(names, collect_names(docs))
+    return names
+
+
+def merge_names(into: dict[str, str], more: dict[str, str]) -> None:
+    """Add `more` to `into`; where both know a form, the fuller name wins."""
+    for form, name in more.items():
+        if len(name) > len(into.get(form, "")):
+            into[form] = name
+
+
+def batch_names(jobs: list[Job], workers: int) -> dict[str, str]:
+    """The first pass of an annotated conversion: every person's name the batch shows."""
+    if workers <= 1 or len(jobs) < 2:
+        return _names_in(jobs)
+    names: dict[str, str] = {}
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        for part in pool.map(_names_in, _batches(jobs, workers)):
+            merge_names(names, part)
+    return names
+
+
+def _batches(jobs: list[Job], workers: int) -> list[list[Job]]:
+    # Batches amortise the pickling round trip; small enough that the bar moves
+    # and both workers stay busy to the end.
+    size = max(1, min(64, len(jobs) // (workers * 8) or 1))
+    return [jobs[i:i + size] for i in range(0, len(jobs), size)]
+
+
 def run_conversion(jobs: list[Job], formats: tuple[str, ...], workers: int = 1, annotate: bool = False,
                    progress: Callable[[FileResult], None] | None = None) -> list[FileResult]:
     """Convert every job, on `workers` processes; `progress` hears of each finished file."""
@@ -194,15 +246,17 @@ def run_conversion(jobs: list[Job], formats: tuple[str, ...], workers: int = 1, 
         if progress:
             progress(result)
 
+    names = batch_names(jobs, workers) if annotate else None
     if workers <= 1 or len(jobs) < 2:
-        for job in jobs:
-            done(convert_file(job, formats, annotate))
+        _set_known_names(names)
+        try:
+            for job in jobs:
+                done(convert_file(job, formats, annotate))
+        finally:
+            _set_known_names(None)
         return results
-    # Batches amortise the pickling round trip; small enough that the bar moves
-    # and both workers stay busy to the end.
-    size = max(1, min(64, len(jobs) // (workers * 8) or 1))
-    batches = [jobs[i:i + size] for i in range(0, len(jobs), size)]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    batches = _batches(jobs, workers)
+    with ProcessPoolExecutor(max_workers=workers, initializer=_set_known_names, initargs=(names,)) as pool:
         futures: dict[Future[list[FileResult]], list[Job]] = {
             pool.submit(_convert_batch, b, formats, annotate): b for b in batches}
         for future in as_completed(futures):

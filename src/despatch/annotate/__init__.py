@@ -2,7 +2,8 @@
 
 Each annotator module has `annotate(doc, context)` and appends `Mention`s to
 the blocks and notes of a document; `annotate_documents` runs them in order of
-precedence, settles overlapping mentions and links what they found.
+precedence, settles overlapping mentions, links who is who inside each
+document (`link`) and files every mention under an index entry (`index`).
 """
 from __future__ import annotations
 
@@ -10,23 +11,36 @@ from collections.abc import Callable
 from importlib import import_module
 
 from despatch.annotate.context import Context
+from despatch.annotate.index import Index
+from despatch.annotate.link import link_document
 from despatch.annotate.overlap import settle_overlaps
+from despatch.annotate.persons import collect_names
 from despatch.model import Document
 
 # Order matters where spans overlap: an earlier annotator's mention wins a tie.
 ANNOTATORS = ("dates", "orgs", "places", "persons")
+
+__all__ = ["Context", "Index", "annotate_documents", "collect_names"]
 
 
 def _annotator(name: str) -> Callable[[Document, Context], None]:
     return import_module(f"despatch.annotate.{name}").annotate  # type: ignore[no-any-return]
 
 
-def annotate_documents(docs: list[Document], context: Context | None = None) -> None:
-    """Find and settle the mentions of every document and enclosure in `docs`."""
-    context = context or Context()
+def annotate_documents(docs: list[Document], context: Context | None = None, index: Index | None = None) -> Index:
+    """Find, settle, link and index the mentions of every document and enclosure in `docs`.
+
+    `context` carries the names known from the whole batch (see
+    `persons.collect_names`); without one, the names of `docs` alone are used.
+    """
+    context = context or Context(known_names=collect_names(docs))
+    index = index if index is not None else Index()
     annotators = [_annotator(name) for name in ANNOTATORS]
     for doc in docs:
         _annotate_tree(doc, context, annotators, None)
+        link_document(doc, context.known_names)
+    index.add_documents(docs)
+    return index
 
 
 def _annotate_tree(doc: Document, context: Context, annotators: list, parent_date: str | None) -> None:

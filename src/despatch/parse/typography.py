@@ -16,6 +16,8 @@ from despatch.model import Block, Document, Style
 # "Sir: I have the honor", "No. 224 Sir: The Department", "My Dear Mr. Secretary: ...",
 # "Highness, Excellency: Referring to ...", "Dear Allen: Oliphant, of the Foreign Office, ..."
 SALUTATION_RE = re.compile(r"^(?:No\.\s*\d+[A-Za-z]?\.?\]?\s+)?(?P<s>[A-Z][\w’'.,\- ]{0,48}?)\s*:(?=\s|$)")
+# "For Morris:", "From Sheldon:" address a telegram's text; they are not salutations.
+ADDRESS_LEAD = frozenset({"For", "From", "To", "Following", "Repeat", "Repeated", "Present", "Subject"})
 SALUTATION_WORDS = frozenset({"and", "of", "the", "le", "la", "de", "del", "di", "my", "dear"})
 # Formal openings of resolutions and treaties: "Whereas, the Government ...", "Witnesseth:"
 FORMULA_RE = re.compile(r"^(?P<s>Whereas|Witnesseth|Resolved)(?=[,:\s])")
@@ -31,7 +33,7 @@ def _salutation(text: str) -> tuple[int, int] | None:
     if not m:
         return None
     words = [w.strip(",.") for w in m.group("s").split()]
-    if not words or len(words) > 7:
+    if not words or len(words) > 7 or words[0] in ADDRESS_LEAD:
         return None
     if all(w[:1].isupper() or w.lower() in SALUTATION_WORDS for w in words if w):
         return m.start("s"), m.end("s")

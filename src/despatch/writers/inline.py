@@ -25,7 +25,11 @@ class Point:
 
 
 def nest(spans: list[Span]) -> list[Span]:
-    """Spans as a forest: a span inside another becomes its child; a span crossing another is dropped."""
+    """Spans as a forest: a span inside another becomes its child.
+
+    A span that starts inside another but runs past its end is cut at that end
+    (markup cannot cross), so no span is lost, only shortened.
+    """
     ordered = sorted((s for s in spans if 0 <= s.start < s.end), key=lambda s: (s.start, -s.end))
     roots: list[Span] = []
     stack: list[Span] = []
@@ -33,7 +37,7 @@ def nest(spans: list[Span]) -> list[Span]:
         while stack and span.start >= stack[-1].end:
             stack.pop()
         if stack and span.end > stack[-1].end:
-            continue  # crosses its would-be parent
+            span = Span(span.start, stack[-1].end, span.payload)
         (stack[-1].children if stack else roots).append(span)
         stack.append(span)
     return roots

@@ -10,12 +10,12 @@ and `date` with a `ref` to the index.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from lxml import etree
 
 from despatch import __version__
-from despatch.model import Block, Document, EditorialMark, Note, Part
+from despatch.model import Block, Document, EditorialMark, Entity, Mention, Note, Part
 from despatch.writers.inline import Point, Span, walk
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
@@ -42,7 +42,7 @@ def clean(text: str | None) -> str:
     return XML_BAD.sub("", text or "")
 
 
-def _note_element(note: Note, doc_id: str, index: int) -> etree._Element:
+def _note_element(note: Note, doc_id: str, index: int, whole_words: bool = True) -> etree._Element:
     el = etree.Element(t("note"))
     if note.kind == "source":
         el.set("type", "source")
@@ -53,7 +53,8 @@ def _note_element(note: Note, doc_id: str, index: int) -> etree._Element:
         el.set(XML_ID, xml_id(f"{doc_id}fn{index + 1}"))
     if note.original:
         el.set("subtype", "original")
-    _fill(el, Block(note.text, marks=note.marks, mentions=note.mentions, styles=note.styles), [], [])
+    _fill(el, Block(note.text, marks=note.marks, mentions=note.mentions, styles=note.styles), [], [],
+          whole_words=whole_words)
     return el
 
 
@@ -91,20 +92,63 @@ def _append_text(el: etree._Element, text: str) -> None:
         el.text = (el.text or "") + text
 
 
-def _fill(el: etree._Element, block: Block, spans: list[Span], points: list[Point]) -> None:
+# What XML Schema dates (and so TEI's @when) accept; other ISO 8601 values (seasons) go to @when-iso.
+XSD_DATE_RE = re.compile(r"^(?:\d{4}(?:-(?:0[1-9]|1[0-2])(?:-\d{2}(?:T\d{2}:\d{2}(?::\d{2})?)?)?)?|--\d{2}-\d{2})$")
+
+
+def _mention_span(m: Mention, text: str, whole_words: bool) -> Span:
+    """A mention as FRUS marks it: the name itself in persName, a title or an office reference outside.
+
+    With `whole_words`, the element reaches out to the spaces around the mention
+    ("<persName>Sheldon:</persName>"): annotating must never cut a written word
+    in two, or a tool that counts words would find different words in the
+    annotated text than in the plain one.
+    """
+    attrs = {"ref": f"#{m.ref}"} if m.ref else {}
+    start = m.name_start if m.kind == "person" and m.name_start is not None and m.form == "name" else m.start
+    end = m.end
+    if whole_words:
+        start, end = _word_bounds(text, start, end)
+    if m.kind == "person" and m.form != "name":
+        return Span(start, end, ("rs", {"type": "person", **attrs}))
+    if m.kind == "date" and m.value:
+        attrs["when" if XSD_DATE_RE.match(m.value) else "when-iso"] = m.value
+    return Span(start, end, (MENTION_ELEMENT[m.kind], attrs))
+
+
+# Punctuation an element may take in without changing what it names: brackets before
+# it, stops and brackets after it. A possessive or a question mark stays outside.
+LEADING_TAKEN = "(["
+TRAILING_TAKEN = ".,;:)]"
+
+
+def _word_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    while start > 0 and text[start - 1] in LEADING_TAKEN:
+        start -= 1
+    while end < len(text) and text[end] in TRAILING_TAKEN:
+        end += 1
+    return start, end
+
+
+def _fill(el: etree._Element, block: Block, spans: list[Span], points: list[Point],
+          skip_kinds: frozenset[str] = frozenset(), whole_words: bool = True) -> None:
     """Write block text into el with its mentions, marks, extra spans and note points."""
     all_spans = list(spans)
     for style in block.styles:
         all_spans.append(Span(style.start, style.end, ("hi", {"rend": style.rend})))
     for mark in block.marks:
         all_spans.extend(_mark_spans(block.text, mark))
+    given = {(sp.start, sp.end): sp for sp in spans}
     for m in block.mentions:
-        attrs = {}
-        if m.ref:
-            attrs["ref"] = f"#{m.ref}"
-        if m.kind == "date" and m.value:
-            attrs["when"] = m.value
-        all_spans.append(Span(m.start, m.end, (MENTION_ELEMENT[m.kind], attrs)))
+        if m.kind in skip_kinds:
+            continue
+        span = _mention_span(m, block.text, whole_words)
+        same = given.get((span.start, span.end))
+        if same is not None and same.payload[0] == span.payload[0]:
+            # a heading's party is also a mention: one element with both type and ref
+            same.payload[1].update(span.payload[1])
+            continue
+        all_spans.append(span)
     stack = [el]
     for kind, item in walk(block.text, all_spans, points):
         if kind == "text":
@@ -124,15 +168,21 @@ def _fill(el: etree._Element, block: Block, spans: list[Span], points: list[Poin
 CONTAINER_OF = {"label": "list", "item": "list", "table": "table", "quote": "quote"}
 
 
+# The dateline's place and date are marked from the document's own fields, not its mentions.
+DATELINE_OWN = frozenset({"place", "date"})
+
+
 class _DocWriter:
     """Writes one document (and its enclosures) into a parent element."""
 
     def __init__(self, doc: Document):
         self.doc = doc
         self.doc_id = xml_id(doc.id)
+        # an edition read from TEI keeps its own element boundaries; our annotations keep words whole
+        self.whole_words = doc.source_format != "tei"
 
     def points(self, part: Part, index: int) -> list[Point]:
-        return [Point(n.anchor.offset, _note_element(n, self.doc_id, k))
+        return [Point(n.anchor.offset, _note_element(n, self.doc_id, k, self.whole_words))
                 for k, n in enumerate(self.doc.notes)
                 if n.anchor is not None and n.anchor.part == part and n.anchor.block == index]
 
@@ -173,7 +223,7 @@ class _DocWriter:
             kind = CONTAINER_OF.get(block.kind)
             if kind is None:
                 group = group_kind = None
-                _fill(etree.SubElement(div, t("p")), block, [], self.points("body", k))
+                _fill(etree.SubElement(div, t("p")), block, [], self.points("body", k), whole_words=self.whole_words)
                 continue
             if group is None or group_kind != kind:
                 group, group_kind = etree.SubElement(div, t(kind)), kind
@@ -183,7 +233,7 @@ class _DocWriter:
                 holder = etree.SubElement(group, t("p"))
             else:
                 holder = etree.SubElement(group, t(block.kind))
-            _fill(holder, block, [], self.points("body", k))
+            _fill(holder, block, [], self.points("body", k), whole_words=self.whole_words)
 
     def write(self, parent: etree._Element, element: str) -> etree._Element:
         doc = self.doc
@@ -199,24 +249,27 @@ class _DocWriter:
             _fill(etree.SubElement(div, t("note"), type="source"), Block(doc.label), [], [])
         for k, note in enumerate(doc.notes):
             if note.kind == "source" and note.anchor is None:
-                div.append(_note_element(note, self.doc_id, k))
+                div.append(_note_element(note, self.doc_id, k, self.whole_words))
         if doc.head.text or any(n.anchor and n.anchor.part == "head" for n in doc.notes):
-            _fill(etree.SubElement(div, t("head")), doc.head, self.head_spans(), self.points("head", 0))
+            _fill(etree.SubElement(div, t("head")), doc.head, self.head_spans(), self.points("head", 0),
+                  whole_words=False)
         if doc.dateline is not None:
-            _fill(etree.SubElement(div, t("dateline")), doc.dateline, self.dateline_spans(), self.points("dateline", 0))
+            _fill(etree.SubElement(div, t("dateline")), doc.dateline, self.dateline_spans(), self.points("dateline", 0),
+                  DATELINE_OWN)
         self.write_body(div)
         if doc.closer:
             closer = etree.SubElement(div, t("closer"))
             for k, block in enumerate(doc.closer):
                 if block.kind in ("signed", "salute"):
-                    _fill(etree.SubElement(closer, t(block.kind)), block, [], self.points("closer", k))
+                    _fill(etree.SubElement(closer, t(block.kind)), block, [], self.points("closer", k),
+                          whole_words=self.whole_words)
                 else:
                     etree.SubElement(closer, t("lb"))
                     holder = etree.SubElement(closer, t("seg"))
-                    _fill(holder, block, [], self.points("closer", k))
+                    _fill(holder, block, [], self.points("closer", k), whole_words=self.whole_words)
         for k, note in enumerate(doc.notes):
             if note.kind != "source" and note.anchor is None:
-                div.append(_note_element(note, self.doc_id, k))
+                div.append(_note_element(note, self.doc_id, k, self.whole_words))
         for enc in doc.enclosures:
             _DocWriter(enc).write(div, f"{{{FRUS_NS}}}attachment")
         return div
@@ -233,17 +286,59 @@ def _header(title: str, source: str | None) -> etree._Element:
     return header
 
 
-def tei_tree(docs: Iterable[Document], title: str | None = None) -> etree._Element:
+def _referenced(docs: list[Document]) -> list[str]:
+    refs: dict[str, None] = {}
+    for doc in docs:
+        for part in doc.all_documents():
+            for holder in [part.head, *( [part.dateline] if part.dateline else []), *part.body, *part.closer, *part.notes]:
+                for m in holder.mentions:
+                    if m.ref:
+                        refs[m.ref] = None
+    return list(refs)
+
+
+def _back(index: Mapping[str, Entity], refs: list[str]) -> etree._Element | None:
+    """The index entries these documents point to: FRUS's persons list, with places and organizations."""
+    lists = {"person": t("listPerson"), "place": t("listPlace"), "org": t("listOrg")}
+    items = {"person": t("person"), "place": t("place"), "org": t("org")}
+    names = {"person": t("persName"), "place": t("placeName"), "org": t("orgName")}
+    div = etree.Element(t("div"), type="index")
+    holders: dict[str, etree._Element] = {}
+    for ref in refs:
+        entry = index.get(ref)
+        if entry is None:
+            continue
+        if entry.kind not in holders:
+            holders[entry.kind] = etree.SubElement(div, lists[entry.kind])
+        item = etree.SubElement(holders[entry.kind], items[entry.kind])
+        item.set(XML_ID, xml_id(entry.id))
+        etree.SubElement(item, names[entry.kind]).text = clean(entry.name)
+        if entry.modern_name and entry.modern_name != entry.name:
+            etree.SubElement(item, names[entry.kind], type="modern").text = clean(entry.modern_name)
+        if entry.latitude is not None and entry.longitude is not None:
+            location = etree.SubElement(item, t("location"))
+            etree.SubElement(location, t("geo")).text = f"{entry.latitude} {entry.longitude}"
+        if entry.description:
+            etree.SubElement(item, t("note")).text = clean(entry.description)
+    return div if len(div) else None
+
+
+def tei_tree(docs: Iterable[Document], title: str | None = None, index: Mapping[str, Entity] | None = None) -> etree._Element:
     docs = list(docs)
     source = docs[0].source_file if docs else None
     root = etree.Element(t("TEI"), nsmap=NSMAP)
     root.append(_header(title or (docs[0].head.text if len(docs) == 1 and docs[0].head.text else source or "despatch"), source))
-    body = etree.SubElement(etree.SubElement(root, t("text")), t("body"))
+    text = etree.SubElement(root, t("text"))
+    body = etree.SubElement(text, t("body"))
     for doc in docs:
         _DocWriter(doc).write(body, t("div"))
+    if index:
+        back = _back(index, _referenced(docs))
+        if back is not None:
+            etree.SubElement(text, t("back")).append(back)
     return root
 
 
-def to_tei(docs: Iterable[Document], title: str | None = None) -> bytes:
-    """The documents as one TEI file."""
-    return etree.tostring(tei_tree(docs, title), xml_declaration=True, encoding="UTF-8", pretty_print=True)
+def to_tei(docs: Iterable[Document], title: str | None = None, index: Mapping[str, Entity] | None = None) -> bytes:
+    """The documents as one TEI file; with `index`, the entries they mention follow in `back`."""
+    return etree.tostring(tei_tree(docs, title, index), xml_declaration=True, encoding="UTF-8", pretty_print=True)

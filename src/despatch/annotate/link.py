@@ -1,0 +1,111 @@
+"""Who is who inside one document: parties, offices, pronouns and biographical notes.
+
+The sender of "The Ambassador in the Soviet Union (Harriman) to President
+Roosevelt" is Harriman; in his own telegram "I" is Harriman, "the Ambassador"
+is Harriman, and a note anchored after "General Burrows" that opens "Lt. Gen.
+Montagu Brocas Burrows, head of ..." names and describes the same man. This
+module adds those links as mentions with `value` set to the person's fullest
+name; `annotate.index` turns values into index ids.
+"""
+from __future__ import annotations
+
+import re
+
+from despatch.annotate.persons import find_persons
+from despatch.annotate.text import texts
+from despatch.model import Document, Mention, Party
+from despatch.parse.notes import BIOGRAPHICAL_RE
+
+# The writer speaking of himself: "I brought up the question ...". Not "I." (a numeral) nor "I-".
+FIRST_PERSON_RE = re.compile(r"(?<![\w.’'-])I(?![\w.’'-])")
+# An office named without a name: "the Ambassador", "the Secretary of State", "the Minister".
+OFFICE_RE = re.compile(
+    r"\b[Tt]he\s+(?P<office>(?:Acting\s+|Assistant\s+|Under\s+)?(?:Ambassador|Minister|Secretary(?:\s+of\s+State)?|"
+    r"Chargé(?:\s+d[’']\s*[Aa]ffaires)?|Consul(?:\s+General)?|President|Counselor|Commissioner))\b(?!\s+(?:of|in|at|to|for)\s+[A-Z])"
+)
+NOTE_NEAR = 3  # characters between a name and the marker of the note that describes it
+
+
+def _party_value(party: Party) -> str | None:
+    return party.name or None
+
+
+def _office_head(office: str) -> str:
+    return office.replace("Acting ", "").replace("Assistant ", "").split(" in ")[0].split(" at ")[0].strip()
+
+
+def link_parties(doc: Document) -> None:
+    """Mentions for the heading's parties, so the heading links to the index like the text does."""
+    for role, parties in (("from", doc.senders), ("to", doc.recipients)):
+        for party in parties:
+            value = _party_value(party)
+            if value is None or party.start is None or party.end is None:
+                continue
+            if any(m.start <= party.start < m.end for m in doc.head.mentions):
+                continue
+            doc.head.mentions.append(Mention(kind="person", start=party.start, end=party.end,
+                                             text=doc.head.text[party.start:party.end], value=value,
+                                             why=f"heading: {role} party", name_start=party.start))
+
+
+def link_self_and_offices(doc: Document) -> None:
+    """"I" in a person's own document, and "the Ambassador" where one party holds that office."""
+    sender = doc.senders[0] if len(doc.senders) == 1 and doc.senders[0].name else None
+    parties = [p for p in doc.senders + doc.recipients if p.name and p.office]
+    for t in texts(doc):
+        if t.part not in ("body",):
+            continue
+        taken = [(m.start, m.end) for m in t.holder.mentions]
+        if sender is not None:
+            for m in FIRST_PERSON_RE.finditer(t.text):
+                t.add(Mention(kind="person", start=m.start(), end=m.end(), text="I", value=sender.name,
+                              form="pronoun", why=f"first person in a document from {sender.name}"))
+        for m in OFFICE_RE.finditer(t.text):
+            if any(m.start("office") < e and s < m.end() for s, e in taken):
+                continue
+            head = _office_head(m.group("office"))
+            holders = [p for p in parties if p.office and _office_head(p.office).endswith(head.split()[-1])]
+            if len(holders) == 1:
+                holder = holders[0]
+                t.add(Mention(kind="person", start=m.start("office"), end=m.end("office"), text=m.group("office"),
+                              value=holder.name, form="office",
+                              why=f"office of the {'sender' if holder in doc.senders else 'recipient'} ({holder.office})"))
+
+
+def link_notes(doc: Document, known: dict[str, str]) -> None:
+    """A biographical note names and describes the person whose name stands before its marker."""
+    for note in doc.notes:
+        if note.anchor is None or not BIOGRAPHICAL_RE.match(note.text):
+            continue
+        blocks = doc.blocks(note.anchor.part)
+        if note.anchor.block >= len(blocks):
+            continue
+        block = blocks[note.anchor.block]
+        before = [m for m in block.mentions if m.kind == "person" and m.form == "name"
+                  and 0 <= note.anchor.offset - m.end <= NOTE_NEAR]
+        lead = note.text[: note.text.index(",")]
+        named = [m for m in find_persons(lead, known) if m.end == len(lead)] or [
+            Mention(kind="person", start=0, end=len(lead), text=lead, value=lead, why="biographical note", name_start=0)]
+        full = named[-1]
+        if before:
+            target = before[-1]
+            surname = (target.value or target.text).split()[-1]
+            if surname.lower() not in full.text.lower():
+                continue
+            target.value = _fullest(target.value, full.value or full.text)
+            target.why = f"{target.why}; described by note {note.n}" if target.why else f"described by note {note.n}"
+            full.value = target.value
+        full.why = "biographical note"
+        note.mentions = [m for m in note.mentions if m.end <= full.start or m.start >= full.end] + [full]
+
+
+def _fullest(a: str | None, b: str) -> str:
+    return b if a is None or len(b) > len(a) else a
+
+
+def link_document(doc: Document, known: dict[str, str]) -> None:
+    """All within-document links of a document and its enclosures."""
+    for part in doc.all_documents():
+        link_parties(part)
+        link_notes(part, known)
+        link_self_and_offices(part)
