@@ -64,6 +64,16 @@ def _given_names() -> frozenset[str]:
     return frozenset(entries("given_names.txt"))
 
 
+def _title_kind(title: str) -> str | None:
+    """"address", "office" or "rank" for a run of titles, by its longest known ending ("Consul General")."""
+    words = title.split()
+    for k in range(len(words)):
+        kind = _titles().get(" ".join(words[k:]))
+        if kind:
+            return kind
+    return None
+
+
 def _trim(words: list[str]) -> tuple[int, int]:
     """Indices of the first and last word that may belong to a name (not an office, month...)."""
     stop = _not_names()
@@ -108,7 +118,7 @@ def titled_names(text: str) -> Iterable[tuple[int, int, int, str, str]]:
         if last < 0:
             continue
         name = " ".join(words[: last + 1])
-        rank = _titles().get(titles[-1]) == "rank" or _titles().get(" ".join(titles[-2:])) == "rank"
+        rank = _title_kind(" ".join(titles)) == "rank"
         name_at = m.start("name")
         pos = name_at + len(name)
         yield m.start(), (m.start() if rank else name_at), pos, " ".join(titles), name
@@ -142,8 +152,10 @@ def collect_names(docs: Iterable[Document]) -> dict[str, str]:
                 for m in t.holder.mentions:
                     if m.kind == "person" and m.form == "name":
                         full.add(t.text[m.name_start if m.name_start is not None else m.start:m.end])
-                for _, _, _, _, name in titled_names(t.text):
-                    full.add(name)
+                for _, _, _, title, name in titled_names(t.text):
+                    # "Consul Vladivostok reports": an office before one word may stand before a place
+                    if _title_kind(title) != "office" or " " in name:
+                        full.add(name)
     return _forms(full)
 
 
