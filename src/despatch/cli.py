@@ -17,8 +17,15 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.text import Text
 
 from despatch import __version__
-from despatch.pipeline import write_atomic
-from despatch.pipeline import FORMATS, FileResult, one_line, plan_conversion, run_conversion, split_collisions
+from despatch.pipeline import (
+    FORMATS,
+    FileResult,
+    one_line,
+    plan_conversion,
+    run_conversion,
+    split_collisions,
+    write_atomic,
+)
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Raw diplomatic documents into a structured edition.")

@@ -18,6 +18,7 @@ from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from despatch.annotate.context import Knowledge
 from despatch.errors import InputError
 from despatch.model import Document, Entity
 from despatch.readers import is_document_file, read_file
@@ -149,13 +150,13 @@ def _remove_outputs(job: Job, formats: tuple[str, ...]) -> None:
             pass
 
 
-# Names the whole batch knows to be people, set once in each worker (see `run_conversion`).
-_known_names: dict[str, str] | None = None
+# What the whole batch taught the annotators, set once in each worker (see `run_conversion`).
+_knowledge: Knowledge | None = None
 
 
-def _set_known_names(names: dict[str, str] | None) -> None:
-    global _known_names
-    _known_names = names
+def _set_knowledge(knowledge: Knowledge | None) -> None:
+    global _knowledge
+    _knowledge = knowledge
 
 
 def convert_file(job: Job, formats: tuple[str, ...], annotate: bool = False) -> FileResult:
@@ -165,10 +166,10 @@ def convert_file(job: Job, formats: tuple[str, ...], annotate: bool = False) -> 
         docs = read_file(job.source)
         index = None
         if annotate:
-            from despatch.annotate import Context, annotate_documents, collect_names
+            from despatch.annotate import Context, annotate_documents, learn
 
-            names = _known_names if _known_names is not None else collect_names(docs)
-            index = annotate_documents(docs, Context(known_names=names)).entities
+            knowledge = _knowledge if _knowledge is not None else learn(docs)
+            index = annotate_documents(docs, Context(knowledge=knowledge)).entities
             result.entities = list(index.values())
         outputs = {fmt: render(docs, fmt, index) for fmt in formats}
     except InputError as exc:
@@ -197,36 +198,29 @@ def _convert_batch(batch: list[Job], formats: tuple[str, ...], annotate: bool) -
     return [convert_file(job, formats, annotate) for job in batch]
 
 
-def _names_in(batch: list[Job]) -> dict[str, str]:
-    """People's names in a batch of files; a file that cannot be read adds none (its error comes later)."""
-    from despatch.annotate import collect_names
+def _learn_from(batch: list[Job]) -> Knowledge:
+    """What a batch of files teaches; a file that cannot be read teaches nothing (its error comes later)."""
+    from despatch.annotate import learn
 
-    names: dict[str, str] = {}
+    knowledge = Knowledge()
     for job in batch:
         try:
             docs = read_file(job.source)
-        except Exception:  # noqa: BLE001 - the conversion pass reports every failure, once
+        except Exception:  # noqa: BLE001, S112 - the conversion pass reports every failure, once
             continue
-        merge_names(names, collect_names(docs))
-    return names
+        knowledge.merge(learn(docs))
+    return knowledge
 
 
-def merge_names(into: dict[str, str], more: dict[str, str]) -> None:
-    """Add `more` to `into`; where both know a form, the fuller name wins."""
-    for form, name in more.items():
-        if len(name) > len(into.get(form, "")):
-            into[form] = name
-
-
-def batch_names(jobs: list[Job], workers: int) -> dict[str, str]:
-    """The first pass of an annotated conversion: every person's name the batch shows."""
+def batch_knowledge(jobs: list[Job], workers: int) -> Knowledge:
+    """The first pass of an annotated conversion: the people's names and the words of the whole batch."""
     if workers <= 1 or len(jobs) < 2:
-        return _names_in(jobs)
-    names: dict[str, str] = {}
+        return _learn_from(jobs)
+    knowledge = Knowledge()
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        for part in pool.map(_names_in, _batches(jobs, workers)):
-            merge_names(names, part)
-    return names
+        for part in pool.map(_learn_from, _batches(jobs, workers)):
+            knowledge.merge(part)
+    return knowledge
 
 
 def _batches(jobs: list[Job], workers: int) -> list[list[Job]]:
@@ -246,17 +240,17 @@ def run_conversion(jobs: list[Job], formats: tuple[str, ...], workers: int = 1, 
         if progress:
             progress(result)
 
-    names = batch_names(jobs, workers) if annotate else None
+    knowledge = batch_knowledge(jobs, workers) if annotate else None
     if workers <= 1 or len(jobs) < 2:
-        _set_known_names(names)
+        _set_knowledge(knowledge)
         try:
             for job in jobs:
                 done(convert_file(job, formats, annotate))
         finally:
-            _set_known_names(None)
+            _set_knowledge(None)
         return results
     batches = _batches(jobs, workers)
-    with ProcessPoolExecutor(max_workers=workers, initializer=_set_known_names, initargs=(names,)) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=_set_knowledge, initargs=(knowledge,)) as pool:
         futures: dict[Future[list[FileResult]], list[Job]] = {
             pool.submit(_convert_batch, b, formats, annotate): b for b in batches}
         for future in as_completed(futures):

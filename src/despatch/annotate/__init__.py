@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from importlib import import_module
 
-from despatch.annotate.context import Context
+from despatch.annotate.context import Context, Knowledge, lower_case_words
 from despatch.annotate.index import Index
 from despatch.annotate.link import link_document
 from despatch.annotate.overlap import settle_overlaps
@@ -20,7 +20,15 @@ from despatch.model import Document
 # Order matters where spans overlap: an earlier annotator's mention wins a tie.
 ANNOTATORS = ("dates", "orgs", "places", "persons")
 
-__all__ = ["Context", "Index", "annotate_documents", "collect_names"]
+__all__ = ["Context", "Index", "Knowledge", "annotate_documents", "learn"]
+
+
+def learn(docs: list[Document]) -> Knowledge:
+    """What `docs` teach the annotators: people's names, and the words written in lower case."""
+    from despatch.annotate.text import texts
+
+    words = lower_case_words(t.text for doc in docs for part in doc.all_documents() for t in texts(part))
+    return Knowledge(names=collect_names(docs), words=words)
 
 
 def _annotator(name: str) -> Callable[[Document, Context], None]:
@@ -30,10 +38,10 @@ def _annotator(name: str) -> Callable[[Document, Context], None]:
 def annotate_documents(docs: list[Document], context: Context | None = None, index: Index | None = None) -> Index:
     """Find, settle, link and index the mentions of every document and enclosure in `docs`.
 
-    `context` carries the names known from the whole batch (see
-    `persons.collect_names`); without one, the names of `docs` alone are used.
+    `context` carries what the whole batch taught (see `learn`); without one,
+    `docs` alone teach.
     """
-    context = context or Context(known_names=collect_names(docs))
+    context = context or Context(knowledge=learn(docs))
     index = index if index is not None else Index()
     annotators = [_annotator(name) for name in ANNOTATORS]
     for doc in docs:

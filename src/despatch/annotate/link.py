@@ -14,7 +14,7 @@ import re
 from despatch.annotate.persons import find_persons
 from despatch.annotate.text import texts
 from despatch.model import Document, Mention, Party
-from despatch.parse.notes import BIOGRAPHICAL_RE
+from despatch.parse.notes import biographical_name
 
 # The writer speaking of himself: "I brought up the question ...". Not "I." (a numeral) nor "I-".
 FIRST_PERSON_RE = re.compile(r"(?<![\w.’'-])I(?![\w.’'-])")
@@ -75,7 +75,7 @@ def link_self_and_offices(doc: Document) -> None:
 def link_notes(doc: Document, known: dict[str, str]) -> None:
     """A biographical note names and describes the person whose name stands before its marker."""
     for note in doc.notes:
-        if note.anchor is None or not BIOGRAPHICAL_RE.match(note.text):
+        if note.anchor is None or not biographical_name(note.text):
             continue
         blocks = doc.blocks(note.anchor.part)
         if note.anchor.block >= len(blocks):
@@ -83,7 +83,7 @@ def link_notes(doc: Document, known: dict[str, str]) -> None:
         block = blocks[note.anchor.block]
         before = [m for m in block.mentions if m.kind == "person" and m.form == "name"
                   and 0 <= note.anchor.offset - m.end <= NOTE_NEAR]
-        lead = note.text[: note.text.index(",")]
+        lead = biographical_name(note.text) or ""
         named = [m for m in find_persons(lead, known) if m.end == len(lead)] or [
             Mention(kind="person", start=0, end=len(lead), text=lead, value=lead, why="biographical note", name_start=0)]
         full = named[-1]

@@ -26,7 +26,7 @@ from despatch.annotate.context import Context
 from despatch.annotate.text import texts
 from despatch.data import entries, pairs
 from despatch.model import Document, Mention
-from despatch.parse.notes import BIOGRAPHICAL_RE
+from despatch.parse.notes import biographical_name
 
 # A word of a name: "Stevens", "MacMurray", "McAdoo", "LeGrow", "O’Brien", "Hung-chang", or an initial "P.".
 NAME_WORD = (r"(?:[A-Z]\.|(?:O’|O'|D’|d’)?[A-ZÀ-Ý][a-zà-öø-ÿ]+(?:[A-Z][a-zà-öø-ÿ]+)*"
@@ -38,6 +38,13 @@ RUN_RE = re.compile(rf"(?<![\w’'.-]){RUN}")
 INITIAL_RE = re.compile(r"^[A-Z]\.$")
 # Surnames of a Slavic shape, recognisable alone: "Bakhmeteff", "Tereshchenko", "Chaikovski".
 SLAVIC_RE = re.compile(r"^[A-Z][a-z]{2,}(?:ov|ev|eff|off|ova|eva|sky|ski|skii|enko|vich|vitch|ovich|evich|in|yn)$")
+# A relayed telegram names sender and addressee in its first words:
+# "For Stevens from Felton: Your letter ...", "[From Sheldon]", "Following from Emerson:".
+RELAY_RE = re.compile(
+    rf"(?:^|\[)\s*(?:(?:For|To)\s+(?P<to>{NAME_WORD}(?:\s+{NAME_WORD}){{0,2}})\s+)?(?:Following\s+)?[Ff]rom\s+"
+    rf"(?P<from>{NAME_WORD}(?:\s+{NAME_WORD}){{0,2}})\s*[:\].]"
+    rf"|^\s*(?:\[?For\]?)\s+(?P<for>{NAME_WORD}(?:\s+{NAME_WORD}){{0,2}})\s*:"
+)
 SENTENCE_END_RE = re.compile(r"(?:^|[.!?:;]\s*[“\"(]?|^\s*[“\"(])\s*$")
 
 
@@ -145,13 +152,16 @@ def collect_names(docs: Iterable[Document]) -> dict[str, str]:
                 if block.kind == "signed":
                     full.add(block.text.strip(" .,[]"))
             for note in part.notes:
-                bio = BIOGRAPHICAL_RE.match(note.text)
+                bio = biographical_name(note.text)
                 if bio:
-                    full.add(_strip_titles(note.text[: note.text.index(",")]))
+                    full.add(_strip_titles(bio))
             for t in texts(part):
-                for m in t.holder.mentions:
-                    if m.kind == "person" and m.form == "name":
-                        full.add(t.text[m.name_start if m.name_start is not None else m.start:m.end])
+                for mention in t.holder.mentions:
+                    if mention.kind == "person" and mention.form == "name":
+                        start = mention.name_start if mention.name_start is not None else mention.start
+                        full.add(t.text[start:mention.end])
+                for relay in RELAY_RE.finditer(t.text):
+                    full.update(n for n in (relay.group("to"), relay.group("from"), relay.group("for")) if n)
                 for _, _, _, title, name in titled_names(t.text):
                     # "Consul Vladivostok reports": an office before one word may stand before a place
                     if _title_kind(title) != "office" or " " in name:
@@ -209,14 +219,24 @@ def _mention(text: str, start: int, name_start: int, end: int, value: str, why: 
                    name_start=name_start)
 
 
-def find_persons(text: str, known: dict[str, str]) -> list[Mention]:
-    """Person mentions in one text."""
+def find_persons(text: str, known: dict[str, str], lower: set[str] | frozenset[str] = frozenset()) -> list[Mention]:
+    """Person mentions in one text; `lower` holds the words the batch writes in lower case."""
     found: list[Mention] = []
     taken: list[tuple[int, int]] = []
     for start, name_start, end, title, name in titled_names(text):
+        if " " not in name and name.lower() in lower and _title_kind(title) != "address" and name not in known:
+            continue  # "General Considerations", "Acting Secretary Also": a word, not a name
         value = known.get(name, known.get(name.split()[-1], name))
         found.append(_mention(text, start, name_start, end, value, f"title: {title}"))
         taken.append((start, end))
+    for m in RELAY_RE.finditer(text):
+        for group in ("to", "from", "for"):
+            if m.group(group) and m.group(group) not in _not_names() and not any(
+                    m.start(group) < e and s < m.end(group) for s, e in taken):
+                name = m.group(group)
+                found.append(_mention(text, m.start(group), m.start(group), m.end(group),
+                                      known.get(name, name), "telegram relay: for/from"))
+                taken.append((m.start(group), m.end(group)))
     for m in RUN_RE.finditer(text):
         if any(m.start() < e and s < m.end() for s, e in taken):
             continue
@@ -230,8 +250,8 @@ def find_persons(text: str, known: dict[str, str]) -> list[Mention]:
         skip, kept, why = hit
         offset = m.start() + len(" ".join(words[:first + skip])) + (1 if first + skip else 0)
         name = " ".join(kept)
-        if len(kept) == 1 and why != "surname shape" and _sentence_start(text, offset) and name.lower() in _common_words():
-            continue
+        if len(kept) == 1 and _sentence_start(text, offset) and (name.lower() in _common_words() or name.lower() in lower):
+            continue  # "Page 4 shows", "Explain delay": a word opening a sentence
         value = known.get(name, known.get(kept[-1], name))
         found.append(_mention(text, offset, offset, offset + len(name), value, why))
     return found
@@ -246,5 +266,5 @@ def annotate(doc: Document, context: Context) -> None:
     for t in texts(doc):
         if t.part == "dateline":
             continue
-        for mention in find_persons(t.text, context.known_names):
+        for mention in find_persons(t.text, context.known_names, context.knowledge.words):
             t.add(mention)

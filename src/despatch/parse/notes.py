@@ -21,10 +21,32 @@ FILE_NUMBER_RE = re.compile(
 # A biographical note opens with a person's name and a description:
 # "Lt. Gen. Montagu Brocas Burrows, head of the British Supply Mission in the Soviet Union."
 # "L. P. Sheldon, representative in London of the War Trade Board."
+# "Samuel M. Felton, Director General of Military Railways, War Department."
 BIOGRAPHICAL_RE = re.compile(
-    r"^(?:(?:[A-Z][a-z]{0,5}\.|[A-Z][\w’'\-]+|de|van|von|da|di|du|la|le|y)\s+){0,7}"
-    r"[A-Z][\w’'\-]+(?:\s+(?:Jr|Sr)\.?)?,\s+(?:the\s+|an?\s+|former\s+|then\s+|later\s+)?[a-z]"
+    r"^(?P<name>(?:(?:[A-Z][a-z]{0,5}\.|[A-Z][\w’'\-]+|de|van|von|da|di|du|la|le|y)\s+){0,7}"
+    r"[A-Z][\w’'\-]+(?:\s+(?:Jr|Sr)\.?)?),\s+(?P<what>(?:the\s+|an?\s+|former\s+|then\s+|later\s+)?[A-Za-z])"
 )
+# Words that open a note but never a person's name: "See, for instance, ...", "Not printed, but ...".
+NOT_A_NAME_START = frozenset({"See", "Not", "For", "In", "On", "At", "As", "The", "This", "That", "Ante", "Post",
+                              "Supra", "Infra", "Ibid", "Printed", "Apparently", "Presumably", "Probably",
+                              "Telegram", "Despatch", "Instruction", "File", "Vol", "Foreign", "Also", "But"})
+
+
+def biographical_name(text: str) -> str | None:
+    """The name opening a biographical note, or None when the note is not one."""
+    m = BIOGRAPHICAL_RE.match(text)
+    if not m:
+        return None
+    name = m.group("name")
+    words = name.split()
+    if words[0].rstrip(".") in NOT_A_NAME_START:
+        return None
+    # a description after a capital must name an office, not start a sentence ("Paris, France")
+    if m.group("what")[-1].isupper() and len(words) < 2:
+        return None
+    return name
+
+
 # A citation points elsewhere: "Ante, pp. 118 and 113.", "See telegram No. 473, Dec. 17, 1924",
 # "Not printed.", "Foreign Relations, 1924, vol. ii, p. 202."
 CITATION_RE = re.compile(
@@ -58,7 +80,7 @@ def looks_like_source(text: str) -> bool:
 
 def note_kind(text: str) -> NoteKind:
     """Biographical, citation or editorial, by the note's own wording."""
-    if BIOGRAPHICAL_RE.match(text):
+    if biographical_name(text):
         return "biographical"
     if CITATION_RE.search(text) or FILE_NUMBER_RE.search(text):
         return "citation"

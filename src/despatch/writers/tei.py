@@ -290,7 +290,10 @@ def _referenced(docs: list[Document]) -> list[str]:
     refs: dict[str, None] = {}
     for doc in docs:
         for part in doc.all_documents():
-            for holder in [part.head, *( [part.dateline] if part.dateline else []), *part.body, *part.closer, *part.notes]:
+            holders: list[Block | Note] = [part.head, *part.body, *part.closer, *part.notes]
+            if part.dateline is not None:
+                holders.append(part.dateline)
+            for holder in holders:
                 for m in holder.mentions:
                     if m.ref:
                         refs[m.ref] = None
