@@ -112,7 +112,11 @@ def _mention_span(m: Mention, text: str, whole_words: bool) -> Span:
     if m.kind == "person" and m.form != "name":
         return Span(start, end, ("rs", {"type": "person", **attrs}))
     if m.kind == "date" and m.value:
-        attrs["when" if XSD_DATE_RE.match(m.value) else "when-iso"] = m.value
+        first, slash, last = m.value.partition("/")
+        if slash and XSD_DATE_RE.match(first) and XSD_DATE_RE.match(last):
+            attrs["from"], attrs["to"] = first, last  # "from the 16th to the 30th ultimo"
+        else:
+            attrs["when" if XSD_DATE_RE.match(m.value) else "when-iso"] = m.value
     return Span(start, end, (MENTION_ELEMENT[m.kind], attrs))
 
 
