@@ -28,8 +28,9 @@ from despatch.data import entries, pairs
 from despatch.model import Document, Mention
 from despatch.parse.notes import biographical_name
 
-# A word of a name: "Stevens", "MacMurray", "McAdoo", "LeGrow", "O’Brien", "Hung-chang", or an initial "P.".
-NAME_WORD = (r"(?:[A-Z]\.|(?:O’|O'|D’|d’)?[A-ZÀ-Ý][a-zà-öø-ÿ]+(?:[A-Z][a-zà-öø-ÿ]+)*"
+# A word of a name: "Stevens", "MacMurray", "McAdoo", "LeGrow", "O’Brien", "Ch’ing", "Hung-chang",
+# or an initial "P."; never a possessive ending.
+NAME_WORD = (r"(?:[A-Z]\.|(?:O’|O'|D’|d’)?[A-ZÀ-Ý][a-zà-öø-ÿ]+(?:[A-Z][a-zà-öø-ÿ]+|[’'](?!s\b)[a-zà-öø-ÿ]+)*"
              r"(?:-[A-Za-zà-öø-ÿ][a-zà-öø-ÿ]*)*)")
 PARTICLE = r"(?:de|van|von|der|den|di|da|du|la|le|del|della|y|ten|ter|af)"
 # A run of name words, particles allowed inside: "B. J. de Cologan", "Macchi di Cellere".

@@ -231,6 +231,12 @@ def _dateline(text: str) -> Dateline | None:
     return Dateline(_place(before), found.date, received)
 
 
+def is_address_line(line: str) -> bool:
+    """A line naming the addressee under a letter: "Charles Francis Adams, Esq., &c., &c., &c."."""
+    text = plain(line)
+    return 0 < len(text) <= 160 and bool(ADDRESS_RE.search(text)) and not text.endswith(":")
+
+
 def _signers(text: str) -> list[str]:
     """The names on a signature line; treaties print several, each with its seal.
 

@@ -6,6 +6,7 @@ key) and gets back a `Document` with each note at its exact anchor.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from despatch.model import Anchor, Block, BlockKind, Document, Note, Part
@@ -136,50 +137,76 @@ def _block(line: str, kind: BlockKind, part: Part, index: int, notes: dict[str, 
 
 
 def _closer_lines(lines: list[str], idx: list[int]) -> tuple[list[int], tuple[int, str, str] | None]:
-    """Trailing signature lines, and a last line holding courtesy and signature together."""
+    """Signature lines closing a run of lines, and a last line holding courtesy and signature together.
+
+    Address lines printed under a signature ("JAMES S. PIKE, Esq., &c.") are
+    stepped over: they stay in the body, the signature before them closes it.
+    """
+    end = len(idx)
+    while end > 0 and end > len(idx) - 2 and L.is_address_line(lines[idx[end - 1]]):
+        end -= 1
     sig: list[int] = []
-    for i in reversed(idx):
+    for i in reversed(idx[:end]):
         if L.is_signature(lines[i]) and not L.is_enclosure_label(lines[i]):
             sig.insert(0, i)
             continue
         break
-    if sig and len(sig) == len(idx):
+    if sig and len(sig) == end:
         sig = sig[1:]  # a document is never all signature
-    if not sig and idx:
-        both = L.split_salute(lines[idx[-1]])
+    if not sig and end:
+        both = L.split_salute(lines[idx[end - 1]])
         if both:
-            return [], (idx[-1], both[0], both[1])
+            return [], (idx[end - 1], both[0], both[1])
     return sig, None
 
 
+def _without(idx: list[int], drop: list[int]) -> list[int]:
+    gone = set(drop)
+    return [i for i in idx if i not in gone]
+
+
 def assemble(draft: Draft, doc_id: str) -> Document:
-    """The document in `draft`, with enclosures split off and every note anchored."""
+    """The document in `draft`, with enclosures split off and every note anchored.
+
+    A document closes with its signature, before any enclosure, each enclosure
+    with its own; some raw forms move every signature to the very end instead,
+    the document's first and its enclosures' after it, and that order is
+    understood too.
+    """
     lines = draft.lines
     front = find_front(lines, 0, len(lines), draft.head_index)
     body_idx = _non_blank(lines, front.body_start, len(lines))
-    sig, salute = _closer_lines(lines, body_idx)
-    if sig:
-        body_idx = body_idx[: len(body_idx) - len(sig)]
-    elif salute:
-        body_idx = body_idx[:-1]
     cuts = [p for p, i in enumerate(body_idx) if L.is_attachment_caption(lines[i])]
-    main_idx = body_idx[: cuts[0]] if cuts else body_idx
-
+    parts = [body_idx[a:b] for a, b in zip([0, *cuts], [*cuts, len(body_idx)])]
+    own_sig, own_salute = _closer_lines(lines, parts[0]) if cuts else ([], None)
+    gathered: list[int] = []  # every signature printed together at the very end
+    salute = own_salute
+    if cuts and (own_sig or own_salute):
+        main_sig = own_sig
+    else:
+        gathered, last_salute = _closer_lines(lines, parts[-1])
+        main_sig, salute = gathered[:1], salute or last_salute
+        if not cuts and len(gathered) > 1:
+            main_sig = gathered  # extra lines under one signature: an office, a seal, a second signer
     doc = Document(id=doc_id)
+    main_idx = _without(parts[0], own_sig if cuts else main_sig)
+    if salute and (not cuts or own_salute):
+        main_idx = [i for i in main_idx if i != salute[0]]
     _fill(doc, draft, front, main_idx)
-    if salute:
-        _, salute_text, name = salute
-        doc.closer = [Block(salute_text, kind="salute"), Block(name, kind="signed")]
-    elif sig:
-        _signature(doc, draft, lines[sig[0]])
-    for n, start in enumerate(cuts):
-        stop = cuts[n + 1] if n + 1 < len(cuts) else len(body_idx)
-        enc = _enclosure(draft, body_idx[start:stop], f"{doc_id}-enc{n + 1}")
-        if n + 1 < len(sig):
-            _signature(enc, draft, lines[sig[n + 1]])
+    if salute and (not cuts or own_salute):
+        doc.closer = [Block(salute[1], kind="salute"), Block(salute[2], kind="signed")]
+    elif main_sig:
+        _signature(doc, draft, lines[main_sig[0]])
+        for extra in main_sig[1:]:
+            doc.closer.append(_block(lines[extra], "line", "closer", len(doc.closer), draft.notes, doc.notes))
+    for n, part in enumerate(parts[1:]):
+        enc_sig = [] if gathered else _closer_lines(lines, part[1:])[0][:1]
+        if gathered and n + 1 < len(gathered):
+            enc_sig = [gathered[n + 1]]
+        enc = _enclosure(draft, _without(part, gathered + enc_sig), f"{doc_id}-enc{n + 1}")
+        if enc_sig:
+            _signature(enc, draft, lines[enc_sig[0]])
         doc.enclosures.append(enc)
-    for extra in sig[1 + len(cuts):]:
-        doc.closer.append(_block(lines[extra], "line", "closer", len(doc.closer), draft.notes, doc.notes))
     _keep_unplaced_notes(doc, draft)
     _derive(doc)
     restore_typography(doc)
@@ -238,8 +265,13 @@ def _fill(doc: Document, draft: Draft, front: Front, body_idx: list[int]) -> Non
     lines, notes = draft.lines, draft.notes
     doc.number = front.number
     for i in front.sources:
-        text, _ = strip_tokens(lines[i].strip())
+        text, found = strip_tokens(lines[i].strip())
         doc.notes.append(Note(text=text, kind="source", marks=find_marks(text)))
+        for key, _ in found:  # "[Translation]⁸": a note on the source line stands under the document
+            if key in notes:
+                draft = notes[key]
+                doc.notes.append(Note(text=draft.text, n=draft.n or key, kind=note_kind(draft.text),
+                                      original=draft.original, running_n=draft.running_n, marks=find_marks(draft.text)))
     if front.head is not None:
         doc.head = _block(lines[front.head], "label", "head", 0, notes, doc.notes)
         doc.senders, doc.recipients = parse_parties(doc.head.text)
@@ -251,10 +283,37 @@ def _fill(doc: Document, draft: Draft, front: Front, body_idx: list[int]) -> Non
         parsed = L.parse_dateline(doc.dateline.text)
         if parsed:
             doc.place, doc.date, doc.received = parsed.place, parsed.date, parsed.received
-    kinds = _list_kinds([lines[i] for i in body_idx])
-    for n, (i, kind) in enumerate(zip(body_idx, kinds)):
-        doc.body.append(_block(lines[i], kind, "body", n, notes, doc.notes))
+    texts = _split_enumerations([lines[i] for i in body_idx])
+    for n, (text, kind) in enumerate(zip(texts, _list_kinds(texts))):
+        doc.body.append(_block(text, kind, "body", n, notes, doc.notes))
     _source_note_on_heading(doc, has_source_lines=bool(front.sources))
+
+
+# A paragraph opening with its own enumerator: "(1) Can increases in duties be requested ...".
+ENUMERATED_RE = re.compile(r"^(\((?:\d{1,2}|[a-z]|[ivx]{1,4})\)|(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)])\s+(?=\S)")
+
+
+def _split_enumerations(texts: list[str]) -> list[str]:
+    """Runs of two or more enumerated paragraphs as label and item lines, as FRUS lists them.
+
+    A single numbered paragraph stays a paragraph: telegrams number theirs ("2180. Your 1787").
+    """
+    out: list[str] = []
+    k = 0
+    while k < len(texts):
+        run = k
+        while run < len(texts) and ENUMERATED_RE.match(texts[run]):
+            run += 1
+        if run - k >= 2:
+            for text in texts[k:run]:
+                m = ENUMERATED_RE.match(text)
+                assert m is not None
+                out += [m.group(1), text[m.end():]]
+            k = run
+        else:
+            out.append(texts[k])
+            k += 1
+    return out
 
 
 def _list_kinds(texts: list[str]) -> list[BlockKind]:

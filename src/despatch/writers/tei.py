@@ -108,7 +108,7 @@ def _mention_span(m: Mention, text: str, whole_words: bool) -> Span:
     start = m.name_start if m.kind == "person" and m.name_start is not None and m.form == "name" else m.start
     end = m.end
     if whole_words:
-        start, end = _word_bounds(text, start, end)
+        start, end = _word_bounds(text, start, end, m.kind == "person")
     if m.kind == "person" and m.form != "name":
         return Span(start, end, ("rs", {"type": "person", **attrs}))
     if m.kind == "date" and m.value:
@@ -120,16 +120,18 @@ def _mention_span(m: Mention, text: str, whole_words: bool) -> Span:
     return Span(start, end, (MENTION_ELEMENT[m.kind], attrs))
 
 
-# Punctuation an element may take in without changing what it names: brackets before
-# it, stops and brackets after it. A possessive or a question mark stays outside.
+# Punctuation a person's name may take in without changing the name it gives: brackets
+# before it, stops and brackets after it. A possessive stays outside ("Stevens</persName>’s"),
+# as editions mark it. Places, organizations and dates take in the whole written word.
 LEADING_TAKEN = "(["
 TRAILING_TAKEN = ".,;:)]"
 
 
-def _word_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    while start > 0 and text[start - 1] in LEADING_TAKEN:
+def _word_bounds(text: str, start: int, end: int, name_only: bool) -> tuple[int, int]:
+    """The mention widened to whole words; a person's name (`name_only`) takes in only punctuation."""
+    while start > 0 and (text[start - 1] in LEADING_TAKEN if name_only else not text[start - 1].isspace()):
         start -= 1
-    while end < len(text) and text[end] in TRAILING_TAKEN:
+    while end < len(text) and (text[end] in TRAILING_TAKEN if name_only else not text[end].isspace()):
         end += 1
     return start, end
 
