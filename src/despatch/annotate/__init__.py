@@ -12,7 +12,7 @@ from importlib import import_module
 
 from despatch.annotate.context import Context, Knowledge, lower_case_words
 from despatch.annotate.index import Index
-from despatch.annotate.link import link_document
+from despatch.annotate.link import collect_offices, link_document
 from despatch.annotate.overlap import settle_overlaps
 from despatch.annotate.persons import collect_names
 from despatch.model import Document
@@ -28,7 +28,7 @@ def learn(docs: list[Document]) -> Knowledge:
     from despatch.annotate.text import texts
 
     words = lower_case_words(t.text for doc in docs for part in doc.all_documents() for t in texts(part))
-    return Knowledge(names=collect_names(docs), words=words)
+    return Knowledge(names=collect_names(docs), words=words, offices=collect_offices(docs))
 
 
 def _annotator(name: str) -> Callable[[Document, Context], None]:
@@ -46,7 +46,7 @@ def annotate_documents(docs: list[Document], context: Context | None = None, ind
     annotators = [_annotator(name) for name in ANNOTATORS]
     for doc in docs:
         _annotate_tree(doc, context, annotators, None)
-        link_document(doc, context.known_names)
+        link_document(doc, context.knowledge)
     index.add_documents(docs)
     return index
 

@@ -22,12 +22,50 @@ class Knowledge:
 
     names: dict[str, str] = field(default_factory=dict)
     words: set[str] = field(default_factory=set)
+    # office -> holder -> dates seen: "Secretary of State" -> {"Hull": {"1934-05-29", ...}}
+    offices: dict[str, dict[str, set[str]]] = field(default_factory=dict)
 
     def merge(self, other: Knowledge) -> None:
         for form, name in other.names.items():
             if len(name) > len(self.names.get(form, "")):
                 self.names[form] = name
         self.words |= other.words
+        for office, holders in other.offices.items():
+            mine = self.offices.setdefault(office, {})
+            for holder, dates in holders.items():
+                mine.setdefault(holder, set()).update(dates)
+
+    def holder(self, office: str, date: str | None) -> tuple[str, str] | None:
+        """Who held `office` nearest to `date` in this batch: (name, the date seen), if anyone."""
+        holders = self.offices.get(office_key(office))
+        if not holders or date is None:
+            return None
+        best: tuple[int, str, str] | None = None
+        for name, dates in holders.items():
+            for seen in dates:
+                gap = abs(_days(seen) - _days(date))
+                if best is None or gap < best[0]:
+                    best = (gap, name, seen)
+        if best is None or best[0] > MAX_TENURE_GAP_DAYS:
+            return None
+        return best[1], best[2]
+
+
+# How far from a dated sighting an office may still be taken to be held by the same person.
+MAX_TENURE_GAP_DAYS = 366
+
+
+def office_key(office: str) -> str:
+    """An office as a lookup key: "the Acting Secretary of State" and "Acting Secretary of State" agree."""
+    words = office.replace("’", "'").split()
+    while words and words[0].lower() in ("the", "a", "an"):
+        words = words[1:]
+    return " ".join(words).casefold()
+
+
+def _days(iso: str) -> int:
+    year, month, day = (int(x) for x in (iso[:4], iso[5:7] or 1, iso[8:10] or 1))
+    return year * 372 + month * 31 + day
 
 
 def lower_case_words(texts: Iterable[str]) -> set[str]:

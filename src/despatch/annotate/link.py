@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from despatch.annotate.context import Knowledge, office_key
 from despatch.annotate.persons import find_persons
 from despatch.annotate.text import texts
 from despatch.model import Document, Mention, Party
@@ -34,18 +35,72 @@ def _office_head(office: str) -> str:
     return office.replace("Acting ", "").replace("Assistant ", "").split(" in ")[0].split(" at ")[0].strip()
 
 
-def link_parties(doc: Document) -> None:
-    """Mentions for the heading's parties, so the heading links to the index like the text does."""
+def _signer(doc: Document) -> str | None:
+    """The name a document is signed with, unless someone signed for the sender ("For the Secretary: ...")."""
+    signed = doc.signed
+    if not signed or any(b.kind == "line" and b.text.lstrip("(").startswith(("For ", "By ")) for b in doc.closer):
+        return None
+    found = find_persons(signed, {})
+    return (found[0].value if found else signed).strip(" .,")
+
+
+def collect_offices(docs: list[Document]) -> dict[str, dict[str, set[str]]]:
+    """Who held which office when, as the batch shows it: a heading's "The Ambassador in
+    Russia (Francis)" on a dated document, or a document from "The Secretary of State"
+    signed "Hull"."""
+    offices: dict[str, dict[str, set[str]]] = {}
+    for doc in docs:
+        for part in doc.all_documents():
+            date = part.date.day if part.date is not None else None
+            if not date:
+                continue
+            signer = _signer(part)
+            for party in part.senders + part.recipients:
+                if not party.office:
+                    continue
+                holder = party.name or (signer if party in part.senders and len(part.senders) == 1 else None)
+                if holder:
+                    offices.setdefault(office_key(party.office), {}).setdefault(holder, set()).add(date)
+    return offices
+
+
+def link_parties(doc: Document, knowledge: Knowledge) -> None:
+    """Mentions for the heading's parties, so the heading links to the index like the text does.
+
+    A party named by office alone is identified where the batch allows: by the
+    document's own signature ("The Secretary of State to ..." signed "Hull"), or
+    by who held that office nearest the document's date.
+    """
+    date = doc.date.day if doc.date is not None else None
     for role, parties in (("from", doc.senders), ("to", doc.recipients)):
         for party in parties:
+            if party.start is None or party.end is None:
+                continue
+            if party.name is None and party.office:
+                _identify_office(doc, party, role, knowledge, date)
+                continue
             value = _party_value(party)
-            if value is None or party.start is None or party.end is None:
+            if value is None:
                 continue
             if any(m.start <= party.start < m.end for m in doc.head.mentions):
                 continue
             doc.head.mentions.append(Mention(kind="person", start=party.start, end=party.end,
                                              text=doc.head.text[party.start:party.end], value=value,
                                              why=f"heading: {role} party", name_start=party.start))
+
+
+def _identify_office(doc: Document, party: Party, role: str, knowledge: Knowledge, date: str | None) -> None:
+    assert party.start is not None and party.end is not None and party.office is not None
+    signer = _signer(doc) if role == "from" and len(doc.senders) == 1 else None
+    if signer:
+        name, why = knowledge.names.get(signer, signer), f"heading: {role} party, by office; signed {signer}"
+    else:
+        held = knowledge.holder(party.office, date)
+        if held is None:
+            return
+        name, why = knowledge.names.get(held[0], held[0]), f"heading: {role} party, {party.office} on {held[1]}"
+    doc.head.mentions.append(Mention(kind="person", start=party.start, end=party.end,
+                                     text=doc.head.text[party.start:party.end], value=name, form="office", why=why))
 
 
 def link_self_and_offices(doc: Document) -> None:
@@ -103,9 +158,9 @@ def _fullest(a: str | None, b: str) -> str:
     return b if a is None or len(b) > len(a) else a
 
 
-def link_document(doc: Document, known: dict[str, str]) -> None:
+def link_document(doc: Document, knowledge: Knowledge) -> None:
     """All within-document links of a document and its enclosures."""
     for part in doc.all_documents():
-        link_parties(part)
-        link_notes(part, known)
+        link_parties(part, knowledge)
+        link_notes(part, knowledge.names)
         link_self_and_offices(part)

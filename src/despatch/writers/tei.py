@@ -150,9 +150,10 @@ def _fill(el: etree._Element, block: Block, spans: list[Span], points: list[Poin
             continue
         span = _mention_span(m, block.text, whole_words)
         same = given.get((span.start, span.end))
-        if same is not None and same.payload[0] == span.payload[0]:
-            # a heading's party is also a mention: one element with both type and ref
-            same.payload[1].update(span.payload[1])
+        if same is not None and (same.payload[0] == span.payload[0] or m.kind == "person"):
+            # a heading's party is also a mention: one element, its type from the heading, its ref from the index
+            if "ref" in span.payload[1]:
+                same.payload[1]["ref"] = span.payload[1]["ref"]
             continue
         all_spans.append(span)
     stack = [el]
