@@ -231,6 +231,15 @@ def _dateline(text: str) -> Dateline | None:
     return Dateline(_place(before), found.date, received)
 
 
+# A postscript under a letter: "P. S.—I have this moment received your despatches".
+POSTSCRIPT_RE = re.compile(r"^\s*(?:P\.\s?S\.|Postscript\b|PS\b)")
+
+
+def is_after_signature(line: str) -> bool:
+    """What may follow a signature and still belong to the letter: an address line or a postscript."""
+    return is_address_line(line) or bool(POSTSCRIPT_RE.match(plain(line)))
+
+
 def is_address_line(line: str) -> bool:
     """A line naming the addressee under a letter: "Charles Francis Adams, Esq., &c., &c., &c."."""
     text = plain(line)
@@ -259,7 +268,7 @@ def _is_one_signature(text: str) -> bool:
         return False
     if words[0] in ("The", "the") and not name.isupper():
         return False
-    if office and (len(office.split()) > 9 or any(ch.isdigit() for ch in office) or not title_case(office)):
+    if office and (len(office.split()) > 14 or any(ch.isdigit() for ch in office) or not title_case(office)):
         return False
     return _name_like(words, NAME_PARTICLES)
 

@@ -139,11 +139,12 @@ def _block(line: str, kind: BlockKind, part: Part, index: int, notes: dict[str, 
 def _closer_lines(lines: list[str], idx: list[int]) -> tuple[list[int], tuple[int, str, str] | None]:
     """Signature lines closing a run of lines, and a last line holding courtesy and signature together.
 
-    Address lines printed under a signature ("JAMES S. PIKE, Esq., &c.") are
-    stepped over: they stay in the body, the signature before them closes it.
+    Address lines and postscripts printed under a signature ("JAMES S. PIKE,
+    Esq., &c.", "P. S.—I have this moment received ...") are stepped over: they
+    stay in the body, the signature before them closes it.
     """
     end = len(idx)
-    while end > 0 and end > len(idx) - 2 and L.is_address_line(lines[idx[end - 1]]):
+    while end > 0 and end > len(idx) - 3 and L.is_after_signature(lines[idx[end - 1]]):
         end -= 1
     sig: list[int] = []
     for i in reversed(idx[:end]):
@@ -158,6 +159,18 @@ def _closer_lines(lines: list[str], idx: list[int]) -> tuple[list[int], tuple[in
         if both:
             return [], (idx[end - 1], both[0], both[1])
     return sig, None
+
+
+def _after_letter(lines: list[str], idx: list[int], p: int) -> bool:
+    """Whether idx[p] opens a new paper after a signed and addressed letter, with no caption.
+
+    "WM. L. DAYTON." over "Hon. WILLIAM H. SEWARD, Secretary of State." closes a
+    letter; what follows ("A." then "YOUR MAJESTY: ...") is a paper enclosed with it.
+    """
+    if p < 2 or p >= len(idx) - 1:
+        return False
+    return (L.is_address_line(lines[idx[p - 1]]) and L.is_signature(lines[idx[p - 2]])
+            and not L.is_after_signature(lines[idx[p]]))
 
 
 def _without(idx: list[int], drop: list[int]) -> list[int]:
@@ -176,7 +189,7 @@ def assemble(draft: Draft, doc_id: str) -> Document:
     lines = draft.lines
     front = find_front(lines, 0, len(lines), draft.head_index)
     body_idx = _non_blank(lines, front.body_start, len(lines))
-    cuts = [p for p, i in enumerate(body_idx) if L.is_attachment_caption(lines[i])]
+    cuts = [p for p, i in enumerate(body_idx) if L.is_attachment_caption(lines[i]) or _after_letter(lines, body_idx, p)]
     parts = [body_idx[a:b] for a, b in zip([0, *cuts], [*cuts, len(body_idx)])]
     own_sig, own_salute = _closer_lines(lines, parts[0]) if cuts else ([], None)
     gathered: list[int] = []  # every signature printed together at the very end
