@@ -116,6 +116,8 @@ class Index:
         entry = self.entities.get(ref)
         if entry is None:
             entry = self.entities[ref] = Entity(id=ref, kind=m.kind, name=value, why=m.why)
+            if m.kind == "place":
+                _locate(entry, value)
         if len(value) > len(entry.name) and m.form == "name":
             entry.name = value
         form = m.text if m.form == "name" else None
@@ -131,6 +133,16 @@ class Index:
     def to_json(self) -> bytes:
         entries = sorted(self.entities.values(), key=lambda e: (e.kind, e.name))
         return json.dumps({"entities": [asdict(e) for e in entries]}, ensure_ascii=False, indent=1).encode("utf-8")
+
+
+def _locate(entry: Entity, value: str) -> None:
+    """A place's modern name and coordinates, where the offline gazetteer knows them."""
+    from despatch.annotate.places import lookup
+
+    place = lookup(value)
+    if place is not None:
+        entry.modern_name = place.modern
+        entry.latitude, entry.longitude = place.latitude, place.longitude
 
 
 def _note_office(entry: Entity, title: str, date: str | None) -> None:
