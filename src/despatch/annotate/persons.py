@@ -161,6 +161,13 @@ def collect_names(docs: Iterable[Document]) -> dict[str, str]:
                     if mention.kind == "person" and mention.form == "name":
                         start = mention.name_start if mention.name_start is not None else mention.start
                         full.add(t.text[start:mention.end])
+                for run in RUN_RE.finditer(t.text):
+                    # "Henry Miller", "W. L. Darling": the shape of a full name teaches its surname
+                    words = run.group(0).split()
+                    for i, word in enumerate(words[:-1]):
+                        if (INITIAL_RE.match(word) or word in _given_names()) and _is_full_name(words[i:]):
+                            full.add(" ".join(words[i:]))
+                            break
                 for relay in RELAY_RE.finditer(t.text):
                     full.update(n for n in (relay.group("to"), relay.group("from"), relay.group("for")) if n)
                 for _, _, _, title, name in titled_names(t.text):
@@ -202,13 +209,15 @@ def _name_in_run(words: list[str], known: dict[str, str]) -> tuple[int, list[str
     "Forwarded Stevens" names Stevens (known); "Inform Daniel Willard" names
     Daniel Willard (given name); "Bakhmeteff" stands alone by its shape.
     """
-    for i in range(len(words)):
-        tail = words[i:]
-        if " ".join(tail) in known:
-            return i, tail, "known name" if len(tail) > 1 else "known surname"
+    if " ".join(words) in known:
+        return 0, words, "known name" if len(words) > 1 else "known surname"
     for i, word in enumerate(words[:-1]):
         if (INITIAL_RE.match(word) or word in _given_names()) and _is_full_name(words[i:]):
             return i, words[i:], "full name"
+    for i in range(1, len(words)):
+        tail = words[i:]
+        if " ".join(tail) in known:
+            return i, tail, "known name" if len(tail) > 1 else "known surname"
     last = words[-1]
     if SLAVIC_RE.match(last) and last not in _not_names() and len(words) <= 2:
         return len(words) - 1, [last], "surname shape"
@@ -251,7 +260,8 @@ def find_persons(text: str, known: dict[str, str], lower: set[str] | frozenset[s
         skip, kept, why = hit
         offset = m.start() + len(" ".join(words[:first + skip])) + (1 if first + skip else 0)
         name = " ".join(kept)
-        if len(kept) == 1 and _sentence_start(text, offset) and (name.lower() in _common_words() or name.lower() in lower):
+        if len(kept) == 1 and _sentence_start(text, offset) and (
+                name.lower() in _common_words() or (why != "known surname" and name.lower() in lower)):
             continue  # "Page 4 shows", "Explain delay": a word opening a sentence
         value = known.get(name, known.get(kept[-1], name))
         found.append(_mention(text, offset, offset, offset + len(name), value, why))
