@@ -101,8 +101,9 @@ class Index:
                     continue
                 self._link(m, doc, top_id)
         for party in doc.senders + doc.recipients:
-            if party.name and party.office:
-                entry = self.entities.get(self._id("person", party.name, top_id, party.name))
+            if party.name and party.office and party.start is not None:
+                refs = [m.ref for m in doc.head.mentions if m.kind == "person" and m.start == party.start and m.ref]
+                entry = self.entities.get(refs[0]) if refs else None
                 if entry is not None:
                     _note_office(entry, party.office, date)
 

@@ -41,7 +41,7 @@ def _signer(doc: Document) -> str | None:
     if not signed or any(b.kind == "line" and b.text.lstrip("(").startswith(("For ", "By ")) for b in doc.closer):
         return None
     found = find_persons(signed, {})
-    return (found[0].value if found else signed).strip(" .,")
+    return ((found[0].value if found else None) or signed).strip(" .,")
 
 
 def collect_offices(docs: list[Document]) -> dict[str, dict[str, set[str]]]:
@@ -82,7 +82,12 @@ def link_parties(doc: Document, knowledge: Knowledge) -> None:
             value = _party_value(party)
             if value is None:
                 continue
-            if any(m.start <= party.start < m.end for m in doc.head.mentions):
+            value = knowledge.names.get(value, value)  # "Sevier" in a heading is the "Hal Sevier" of a note
+            existing = [m for m in doc.head.mentions if m.start <= party.start < m.end]
+            if existing:
+                for m in existing:
+                    if m.kind == "person":
+                        m.value = value
                 continue
             doc.head.mentions.append(Mention(kind="person", start=party.start, end=party.end,
                                              text=doc.head.text[party.start:party.end], value=value,
@@ -103,27 +108,27 @@ def _identify_office(doc: Document, party: Party, role: str, knowledge: Knowledg
                                      text=doc.head.text[party.start:party.end], value=name, form="office", why=why))
 
 
-def link_self_and_offices(doc: Document) -> None:
+def link_self_and_offices(doc: Document, names: dict[str, str]) -> None:
     """"I" in a person's own document, and "the Ambassador" where one party holds that office."""
-    sender = doc.senders[0] if len(doc.senders) == 1 and doc.senders[0].name else None
-    parties = [p for p in doc.senders + doc.recipients if p.name and p.office]
+    sender = doc.senders[0].name if len(doc.senders) == 1 else None
+    parties = [(p.name, p) for p in doc.senders + doc.recipients if p.name and p.office]
     for t in texts(doc):
         if t.part not in ("body",):
             continue
         taken = [(m.start, m.end) for m in t.holder.mentions]
         if sender is not None:
             for m in FIRST_PERSON_RE.finditer(t.text):
-                t.add(Mention(kind="person", start=m.start(), end=m.end(), text="I", value=sender.name,
-                              form="pronoun", why=f"first person in a document from {sender.name}"))
+                t.add(Mention(kind="person", start=m.start(), end=m.end(), text="I", value=names.get(sender, sender),
+                              form="pronoun", why=f"first person in a document from {sender}"))
         for m in OFFICE_RE.finditer(t.text):
             if any(m.start("office") < e and s < m.end() for s, e in taken):
                 continue
             head = _office_head(m.group("office"))
-            holders = [p for p in parties if p.office and _office_head(p.office).endswith(head.split()[-1])]
+            holders = [(name, p) for name, p in parties if p.office and _office_head(p.office).endswith(head.split()[-1])]
             if len(holders) == 1:
-                holder = holders[0]
+                name, holder = holders[0]
                 t.add(Mention(kind="person", start=m.start("office"), end=m.end("office"), text=m.group("office"),
-                              value=holder.name, form="office",
+                              value=names.get(name, name), form="office",
                               why=f"office of the {'sender' if holder in doc.senders else 'recipient'} ({holder.office})"))
 
 
@@ -163,4 +168,4 @@ def link_document(doc: Document, knowledge: Knowledge) -> None:
     for part in doc.all_documents():
         link_parties(part, knowledge)
         link_notes(part, knowledge.names)
-        link_self_and_offices(part)
+        link_self_and_offices(part, knowledge.names)
