@@ -19,13 +19,16 @@ SALUTATION_RE = re.compile(r"^(?:No\.\s*\d+[A-Za-z]?\.?\]?\s+)?(?P<s>[A-Z][\w’
 # "For Morris:", "From Sheldon:" address a telegram's text; they are not salutations.
 ADDRESS_LEAD = frozenset({"For", "From", "To", "Following", "Repeat", "Repeated", "Present", "Subject"})
 SALUTATION_WORDS = frozenset({"and", "of", "the", "le", "la", "de", "del", "di", "my", "dear"})
-# Formal openings of resolutions and treaties: "Whereas, the Government ...", "Witnesseth:"
-FORMULA_RE = re.compile(r"^(?P<s>Whereas|Witnesseth|Resolved)(?=[,:\s])")
+# Formal openings of resolutions and treaties: "Whereas, the Government ...", "Witnesseth:",
+# "Article II. The Government ...", "“Art. 3. ..."
+FORMULA_RE = re.compile(r"^[“\"]?(?P<s>Whereas|Witnesseth|Resolved|Article|Art\.)(?=[,:\s])")
+# A quoted article of a treaty, anywhere in a paragraph: "... as follows:— “Article 1 “The territory ..."
+QUOTED_ARTICLE_RE = re.compile(r"(?<=[“\"])(?P<s>Article|Art\.)(?=\s+[\dIVXLC]+\b)")
 # A letter enumerating a point: "(a)", "(b)", "a)", and "a." opening an item.
-LETTER_RE = re.compile(r"\((?P<l>[a-z])\)|(?:^|(?<=\s))(?P<m>[a-z])\)|^(?P<n>[a-z])\.(?=\s)")
+LETTER_RE = re.compile(r"\((?P<l>[a-z])\)|(?:^|(?<=\s))(?P<m>[a-z])\)|^(?P<n>[a-z])\.(?=\s|$)")
+ABBREVIATION_END_RE = re.compile(r"(?:&c|\b[A-Z]|Esq|Jr|Sr)\.$")
 # An address line under a letter: "Charles Francis Adams, Esq., &c., &c., &c."
 ADDRESSEE_RE = re.compile(r"^(?:(?:Hon\.|His Excellency|To)\s+)*(?P<name>[A-Z][\w.’' ]{2,60}?),\s+(?:Esq\.|Minister|Secretary|Envoy|Consul|&c\.)")
-ETC_RE = re.compile(r"&c\.(?:,\s*&c\.)*")
 
 
 def _salutation(text: str) -> tuple[int, int] | None:
@@ -58,17 +61,28 @@ def body_styles(block: Block, opening: bool) -> list[Style]:
         styles.append(Style(span[0], span[1], "smallcaps"))
     elif formula:
         styles.append(Style(formula.start("s"), formula.end("s"), "smallcaps"))
+    styles += [Style(m.start("s"), m.end("s"), "smallcaps") for m in QUOTED_ARTICLE_RE.finditer(text, 1)]
     styles += _letter_styles(text)
     return styles
 
 
 def address_styles(block: Block) -> list[Style]:
-    """An addressee line: the name in small capitals, the "&c." in italics."""
+    """An addressee line: the name in small capitals, what follows it in italics but the closing stop.
+
+    "Hon. WILLIAM H. SEWARD, *Secretary of State, Washington*." as the 1860s volumes print it.
+    """
     m = ADDRESSEE_RE.match(block.text)
     if not m:
         return []
     styles = [Style(m.start("name"), m.end("name"), "smallcaps")]
-    styles += [Style(e.start(), e.end(), "italic") for e in ETC_RE.finditer(block.text)]
+    rest_start = block.text.find(",", m.end("name")) + 1
+    while rest_start < len(block.text) and block.text[rest_start] == " ":
+        rest_start += 1
+    text = block.text.rstrip()
+    # the closing stop stays roman, unless it ends an abbreviation ("&c.", "D. C.")
+    rest_end = len(text) - 1 if text.endswith(".") and not ABBREVIATION_END_RE.search(text) else len(text)
+    if rest_start < rest_end:
+        styles.append(Style(rest_start, rest_end, "italic"))
     return styles
 
 
