@@ -6,12 +6,14 @@ key) and gets back a `Document` with each note at its exact anchor.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from despatch.model import Anchor, Block, BlockKind, Document, Note, Part
 from despatch.parse import lines as L
+from despatch.parse.closer import after_letter, closer_lines, without
+from despatch.parse.front import LONG_LINE, Front, find_front, front_from_wording, non_blank
 from despatch.parse.heading import parse_parties
+from despatch.parse.lists import list_kinds, split_enumerations
 from despatch.parse.markers import DraftNote, strip_tokens
 from despatch.parse.marks import find_marks
 from despatch.parse.notes import (
@@ -24,9 +26,6 @@ from despatch.parse.notes import (
 )
 from despatch.parse.typography import restore_typography
 
-FRONT_WINDOW = 8  # a heading and dateline stand within the first lines of a document
-LONG_LINE = 300  # longer than any heading or dateline: the body has begun
-
 
 @dataclass
 class Draft:
@@ -35,92 +34,6 @@ class Draft:
     lines: list[str]
     notes: dict[str, DraftNote] = field(default_factory=dict)
     head_index: int | None = None  # the heading's line, when the raw form says (bold in .docx)
-
-
-@dataclass
-class Front:
-    """Where the parts before the body stand, as line indices."""
-
-    number: str | None = None
-    sources: list[int] = field(default_factory=list)
-    head: int | None = None
-    dateline: int | None = None
-    received: int | None = None
-    body_start: int = 0
-
-
-def _non_blank(lines: list[str], start: int, end: int) -> list[int]:
-    return [i for i in range(start, end) if lines[i].strip()]
-
-
-def find_front(lines: list[str], start: int, end: int, head_hint: int | None = None) -> Front:
-    """Number, source lines, heading and dateline at the top of lines[start:end]."""
-    idx = _non_blank(lines, start, end)
-    front = Front(body_start=end)
-    if not idx:
-        return front
-    k = 0
-    number = L.is_number_line(lines[idx[0]])
-    if number and len(idx) > 1:
-        front.number, k = number, 1
-    window = []
-    for i in idx[k:k + FRONT_WINDOW]:
-        if len(L.plain(lines[i])) > LONG_LINE:
-            break
-        window.append(i)
-
-    if head_hint is not None and head_hint in idx:
-        head_pos = idx.index(head_hint)
-        front.sources = [i for i in idx[k:head_pos]]
-        front.head = head_hint
-        rest = idx[head_pos + 1:head_pos + 3]
-        for i in rest:
-            if L.parse_dateline(lines[i]):
-                front.dateline = i
-                break
-            if not L.is_source_line(lines[i]):
-                break
-            front.sources.append(i)
-    else:
-        _front_from_wording(lines, window, front)
-
-    last = max(x for x in (front.head, front.dateline, *front.sources, idx[k - 1] if k else None, -1) if x is not None)
-    after = [i for i in idx if i > last]
-    if front.dateline is not None and after and L.is_received_line(lines[after[0]]):
-        front.received = after[0]
-        last = after[0]
-    front.body_start = last + 1 if last >= 0 else start
-    return front
-
-
-def _front_from_wording(lines: list[str], window: list[int], front: Front) -> None:
-    dateline_pos = next((p for p, i in enumerate(window) if L.parse_dateline(lines[i])), None)
-    if dateline_pos is not None:
-        front.dateline = window[dateline_pos]
-        if dateline_pos == 0:
-            return
-        head_pos = dateline_pos - 1
-        # "[Telegram]" printed between heading and dateline belongs to the source apparatus
-        if head_pos >= 1 and L.is_source_line(lines[window[head_pos]]) and not L.is_source_line(lines[window[head_pos - 1]]):
-            front.sources.append(window[head_pos])
-            head_pos -= 1
-        front.head = window[head_pos]
-        front.sources = window[:head_pos] + front.sources
-        return
-    # a typed transcription sets its front apart with a blank line: look for the heading there
-    group: list[int] = []
-    for i in window:
-        if group and i != group[-1] + 1:
-            break
-        group.append(i)
-    after_group = group[-1] + 1 if group else 0
-    separate = bool(group) and len(group) <= 4 and after_group < len(lines) and not lines[after_group].strip()
-    candidates = group if separate else window[:4]
-    found = next((p for p, i in enumerate(candidates) if L.is_heading(lines[i])), None)
-    heading_at = len(group) - 1 if found is None and separate else found
-    if heading_at is not None:
-        front.head = window[heading_at]
-        front.sources = window[:heading_at]
 
 
 def _block(line: str, kind: BlockKind, part: Part, index: int, notes: dict[str, DraftNote], out: list[Note]) -> Block:
@@ -136,48 +49,6 @@ def _block(line: str, kind: BlockKind, part: Part, index: int, notes: dict[str, 
     return Block(text=text, kind=kind, marks=find_marks(text))
 
 
-def _closer_lines(lines: list[str], idx: list[int]) -> tuple[list[int], tuple[int, str, str] | None]:
-    """Signature lines closing a run of lines, and a last line holding courtesy and signature together.
-
-    Address lines and postscripts printed under a signature ("JAMES S. PIKE,
-    Esq., &c.", "P. S.—I have this moment received ...") are stepped over: they
-    stay in the body, the signature before them closes it.
-    """
-    end = len(idx)
-    while end > 0 and end > len(idx) - 3 and L.is_after_signature(lines[idx[end - 1]]):
-        end -= 1
-    sig: list[int] = []
-    for i in reversed(idx[:end]):
-        if L.is_signature(lines[i]) and not L.is_enclosure_label(lines[i]):
-            sig.insert(0, i)
-            continue
-        break
-    if sig and len(sig) == end:
-        sig = sig[1:]  # a document is never all signature
-    if not sig and end:
-        both = L.split_salute(lines[idx[end - 1]])
-        if both:
-            return [], (idx[end - 1], both[0], both[1])
-    return sig, None
-
-
-def _after_letter(lines: list[str], idx: list[int], p: int) -> bool:
-    """Whether idx[p] opens a new paper after a signed and addressed letter, with no caption.
-
-    "WM. L. DAYTON." over "Hon. WILLIAM H. SEWARD, Secretary of State." closes a
-    letter; what follows ("A." then "YOUR MAJESTY: ...") is a paper enclosed with it.
-    """
-    if p < 2 or p >= len(idx) - 1:
-        return False
-    return (L.is_address_line(lines[idx[p - 1]]) and L.is_signature(lines[idx[p - 2]])
-            and not L.is_after_signature(lines[idx[p]]))
-
-
-def _without(idx: list[int], drop: list[int]) -> list[int]:
-    gone = set(drop)
-    return [i for i in idx if i not in gone]
-
-
 def assemble(draft: Draft, doc_id: str) -> Document:
     """The document in `draft`, with enclosures split off and every note anchored.
 
@@ -188,21 +59,21 @@ def assemble(draft: Draft, doc_id: str) -> Document:
     """
     lines = draft.lines
     front = find_front(lines, 0, len(lines), draft.head_index)
-    body_idx = _non_blank(lines, front.body_start, len(lines))
-    cuts = [p for p, i in enumerate(body_idx) if L.is_attachment_caption(lines[i]) or _after_letter(lines, body_idx, p)]
+    body_idx = non_blank(lines, front.body_start, len(lines))
+    cuts = [p for p, i in enumerate(body_idx) if L.is_attachment_caption(lines[i]) or after_letter(lines, body_idx, p)]
     parts = [body_idx[a:b] for a, b in zip([0, *cuts], [*cuts, len(body_idx)])]
-    own_sig, own_salute = _closer_lines(lines, parts[0]) if cuts else ([], None)
+    own_sig, own_salute = closer_lines(lines, parts[0]) if cuts else ([], None)
     gathered: list[int] = []  # every signature printed together at the very end
     salute = own_salute
     if cuts and (own_sig or own_salute):
         main_sig = own_sig
     else:
-        gathered, last_salute = _closer_lines(lines, parts[-1])
+        gathered, last_salute = closer_lines(lines, parts[-1])
         main_sig, salute = gathered[:1], salute or last_salute
         if not cuts and len(gathered) > 1:
             main_sig = gathered  # extra lines under one signature: an office, a seal, a second signer
     doc = Document(id=doc_id)
-    main_idx = _without(parts[0], own_sig if cuts else main_sig)
+    main_idx = without(parts[0], own_sig if cuts else main_sig)
     if salute and (not cuts or own_salute):
         main_idx = [i for i in main_idx if i != salute[0]]
     _fill(doc, draft, front, main_idx)
@@ -213,10 +84,10 @@ def assemble(draft: Draft, doc_id: str) -> Document:
         for extra in main_sig[1:]:
             doc.closer.append(_block(lines[extra], "line", "closer", len(doc.closer), draft.notes, doc.notes))
     for n, part in enumerate(parts[1:]):
-        enc_sig = [] if gathered else _closer_lines(lines, part[1:])[0][:1]
+        enc_sig = [] if gathered else closer_lines(lines, part[1:])[0][:1]
         if gathered and n + 1 < len(gathered):
             enc_sig = [gathered[n + 1]]
-        enc = _enclosure(draft, _without(part, gathered + enc_sig), f"{doc_id}-enc{n + 1}")
+        enc = _enclosure(draft, without(part, gathered + enc_sig), f"{doc_id}-enc{n + 1}")
         if enc_sig:
             _signature(enc, draft, lines[enc_sig[0]])
         doc.enclosures.append(enc)
@@ -258,7 +129,7 @@ def _enclosure(draft: Draft, idx: list[int], enc_id: str) -> Document:
     if window:
         # an enclosure's front is heading and dateline only: its caption is already taken
         probe = Front()
-        _front_from_wording(lines, window, probe)
+        front_from_wording(lines, window, probe)
         if probe.head is not None and (probe.dateline is not None or L.is_heading(lines[probe.head])) \
                 and (_caption_like(lines[probe.head]) or L.is_heading(lines[probe.head])):
             sub.head, sub.dateline, sub.sources = probe.head, probe.dateline, probe.sources
@@ -282,9 +153,10 @@ def _fill(doc: Document, draft: Draft, front: Front, body_idx: list[int]) -> Non
         doc.notes.append(Note(text=text, kind="source", marks=find_marks(text)))
         for key, _ in found:  # "[Translation]⁸": a note on the source line stands under the document
             if key in notes:
-                draft = notes[key]
-                doc.notes.append(Note(text=draft.text, n=draft.n or key, kind=note_kind(draft.text),
-                                      original=draft.original, running_n=draft.running_n, marks=find_marks(draft.text)))
+                on_source = notes[key]
+                doc.notes.append(Note(text=on_source.text, n=on_source.n or key, kind=note_kind(on_source.text),
+                                      original=on_source.original, running_n=on_source.running_n,
+                                      marks=find_marks(on_source.text)))
     if front.head is not None:
         doc.head = _block(lines[front.head], "label", "head", 0, notes, doc.notes)
         doc.senders, doc.recipients = parse_parties(doc.head.text)
@@ -296,46 +168,10 @@ def _fill(doc: Document, draft: Draft, front: Front, body_idx: list[int]) -> Non
         parsed = L.parse_dateline(doc.dateline.text)
         if parsed:
             doc.place, doc.date, doc.received = parsed.place, parsed.date, parsed.received
-    texts = _split_enumerations([lines[i] for i in body_idx])
-    for n, (text, kind) in enumerate(zip(texts, _list_kinds(texts))):
+    texts = split_enumerations([lines[i] for i in body_idx])
+    for n, (text, kind) in enumerate(zip(texts, list_kinds(texts))):
         doc.body.append(_block(text, kind, "body", n, notes, doc.notes))
     _source_note_on_heading(doc, has_source_lines=bool(front.sources))
-
-
-# A paragraph opening with its own enumerator: "(1) Can increases in duties be requested ...".
-ENUMERATED_RE = re.compile(r"^(\((?:\d{1,2}|[a-z]|[ivx]{1,4})\)|(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)])\s+(?=\S)")
-
-
-def _split_enumerations(texts: list[str]) -> list[str]:
-    """Runs of two or more enumerated paragraphs as label and item lines, as FRUS lists them.
-
-    A single numbered paragraph stays a paragraph: telegrams number theirs ("2180. Your 1787").
-    """
-    out: list[str] = []
-    k = 0
-    while k < len(texts):
-        run = k
-        while run < len(texts) and ENUMERATED_RE.match(texts[run]):
-            run += 1
-        if run - k >= 2:
-            for text in texts[k:run]:
-                m = ENUMERATED_RE.match(text)
-                assert m is not None
-                out += [m.group(1), text[m.end():]]
-            k = run
-        else:
-            out.append(texts[k])
-            k += 1
-    return out
-
-
-def _list_kinds(texts: list[str]) -> list[BlockKind]:
-    """"label" for a line that is only an enumerator ("(a)", "2.", "IV."), "item" for the line it labels."""
-    kinds: list[BlockKind] = ["p"] * len(texts)
-    for k, text in enumerate(texts[:-1]):
-        if L.is_list_label(text) and kinds[k] == "p" and not L.is_list_label(texts[k + 1]):
-            kinds[k], kinds[k + 1] = "label", "item"
-    return kinds
 
 
 def _source_note_on_heading(doc: Document, has_source_lines: bool) -> None:

@@ -33,9 +33,10 @@ from lxml import etree
 
 from despatch.errors import InputError
 from despatch.parse import lines as L
+from despatch.parse.front import FRONT_WINDOW, LONG_LINE
 from despatch.parse.markers import TOKEN_RE, DraftNote, token
 from despatch.parse.notes import split_original
-from despatch.parse.structure import FRONT_WINDOW, LONG_LINE, Draft
+from despatch.parse.structure import Draft
 from despatch.readers import segment
 
 # We read the package with zipfile and parse the few parts we need with lxml
