@@ -44,7 +44,7 @@ def _broken(line: str, following: str, width: int) -> bool:
 def _front_line(line: str, following: str, width: int) -> bool:
     """A line of a document's front that ends where its writer ended it, however long the next word:
     a source or number line, or a line followed by one (a heading over "[Telegram]") or by a dateline."""
-    return (L.is_source_line(line) or L.is_number_line(line) or L.is_source_line(following)
+    return (L.is_source_line(line) or L.is_number_line(line) is not None or L.is_source_line(following)
             or L.parse_dateline(following) is not None)
 
 
