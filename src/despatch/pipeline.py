@@ -21,7 +21,7 @@ from pathlib import Path
 from despatch.annotate.context import Knowledge
 from despatch.errors import InputError
 from despatch.model import Document, Entity
-from despatch.readers import is_document_file, read_file
+from despatch.readers import is_document_file, read_bytes, read_file
 
 FORMATS = {"tei": ".xml", "json": ".json", "html": ".html"}
 # Anything that would break "one line per failed file" on a terminal or in a log.
@@ -76,27 +76,32 @@ def _walk(root: Path, prune: Path | None) -> Iterator[Path]:
             yield Path(dirpath) / name
 
 
-def plan_conversion(inputs: Iterable[Path], out: Path, skipped: list[Path] | None = None) -> list[Job]:
-    """Every document file under `inputs`, each with the output path that mirrors it under `out`.
+def document_files(inputs: Iterable[Path], skipped: list[Path] | None = None,
+                   exclude: Path | None = None) -> Iterator[tuple[Path, Path]]:
+    """Every document file under `inputs`, each with its path relative to the folder it was found in.
 
     Files that cannot hold documents (gold.jsonl, images, hidden files) are
     left out and, when `skipped` is given, listed there, whether found in a
     folder or named on their own (a shell glob such as `set/*` names them).
+    A folder `exclude` (the output of a conversion) is not walked.
     """
-    jobs: list[Job] = []
-    prune = out.resolve()
     for given in inputs:
         if given.is_dir():
-            for path in _walk(given, prune):
+            for path in _walk(given, exclude):
                 if is_document_file(path):
-                    jobs.append(Job(path, out / path.relative_to(given).with_suffix("")))
+                    yield path, path.relative_to(given)
                 elif skipped is not None:
                     skipped.append(path)
         elif is_document_file(given):
-            jobs.append(Job(given, out / given.with_suffix("").name))
+            yield given, Path(given.name)
         elif skipped is not None:
             skipped.append(given)
-    return jobs
+
+
+def plan_conversion(inputs: Iterable[Path], out: Path, skipped: list[Path] | None = None) -> list[Job]:
+    """Every document file under `inputs` (see `document_files`), each with the output path mirroring it under `out`."""
+    found = document_files(inputs, skipped, exclude=out.resolve())
+    return [Job(path, out / relative.with_suffix("")) for path, relative in found]
 
 
 def split_collisions(jobs: list[Job]) -> tuple[list[Job], list[FileResult]]:
@@ -154,31 +159,51 @@ def _remove_outputs(job: Job, formats: tuple[str, ...]) -> None:
 _knowledge: Knowledge | None = None
 
 
-def _set_knowledge(knowledge: Knowledge | None) -> None:
+def set_knowledge(knowledge: Knowledge | None) -> None:
+    """What the whole batch taught, for every file this process annotates from now on."""
     global _knowledge
     _knowledge = knowledge
+
+
+def failure(source: Path, exc: Exception) -> tuple[str, str | None]:
+    """The one line a file that failed with `exc` becomes, and the traceback when the fault is despatch's.
+
+    Call it inside the `except` block, where the traceback is still at hand.
+    """
+    if isinstance(exc, InputError):
+        return one_line(str(exc)), None
+    if isinstance(exc, RecursionError):
+        return f"{source}: nested too deeply to read", None
+    return one_line(_internal_error(source, exc)), traceback.format_exc()
+
+
+def read_documents(source: Path, annotate: bool = False,
+                   data: bytes | None = None) -> tuple[list[Document], dict[str, Entity] | None]:
+    """The documents of one file (from `data` when the caller has read it already), annotated if asked.
+
+    Annotation uses the batch's knowledge when one is set (see `set_knowledge`);
+    the index entries the mentions point to come back with the documents.
+    """
+    docs = read_file(source) if data is None else read_bytes(data, str(source))
+    index = None
+    if annotate:
+        from despatch.annotate import Context, annotate_documents, learn
+
+        knowledge = _knowledge if _knowledge is not None else learn(docs)
+        index = annotate_documents(docs, Context(knowledge=knowledge)).entities
+    return docs, index
 
 
 def convert_file(job: Job, formats: tuple[str, ...], annotate: bool = False) -> FileResult:
     """Convert one file; a failure, whatever its cause, becomes the result's one-line error."""
     result = FileResult(source=str(job.source))
     try:
-        docs = read_file(job.source)
-        index = None
-        if annotate:
-            from despatch.annotate import Context, annotate_documents, learn
-
-            knowledge = _knowledge if _knowledge is not None else learn(docs)
-            index = annotate_documents(docs, Context(knowledge=knowledge)).entities
+        docs, index = read_documents(job.source, annotate)
+        if index is not None:
             result.entities = list(index.values())
         outputs = {fmt: render(docs, fmt, index) for fmt in formats}
-    except InputError as exc:
-        result.error = one_line(str(exc))
-    except RecursionError:
-        result.error = f"{job.source}: nested too deeply to read"
     except Exception as exc:  # noqa: BLE001 - a bug in a reader or writer must cost one file, not the batch
-        result.error = one_line(_internal_error(job.source, exc))
-        result.traceback = traceback.format_exc()
+        result.error, result.traceback = failure(job.source, exc)
     if result.error:
         _remove_outputs(job, formats)
         return result
@@ -242,15 +267,15 @@ def run_conversion(jobs: list[Job], formats: tuple[str, ...], workers: int = 1, 
 
     knowledge = batch_knowledge(jobs, workers) if annotate else None
     if workers <= 1 or len(jobs) < 2:
-        _set_knowledge(knowledge)
+        set_knowledge(knowledge)
         try:
             for job in jobs:
                 done(convert_file(job, formats, annotate))
         finally:
-            _set_knowledge(None)
+            set_knowledge(None)
         return results
     batches = _batches(jobs, workers)
-    with ProcessPoolExecutor(max_workers=workers, initializer=_set_knowledge, initargs=(knowledge,)) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=set_knowledge, initargs=(knowledge,)) as pool:
         futures: dict[Future[list[FileResult]], list[Job]] = {
             pool.submit(_convert_batch, b, formats, annotate): b for b in batches}
         for future in as_completed(futures):

@@ -3,6 +3,13 @@
 Every backend (SQLite by default, PostgreSQL for large archives) implements
 `Corpus`; callers hold only this interface and the result types below, so the
 backend is a URL and nothing else changes for them.
+
+Additions since the first version (all backward compatible):
+- `CorpusError`: a store that cannot be opened or used (no file at the path, a
+  schema newer than this despatch, a backend not built yet); the CLI prints its
+  message as one line and the web app can refuse to start with it.
+- The counts of `correspondents()`' FacetValues are documented (each party's
+  documents in the corpus); the writing half of a store is `store.CorpusStore`.
 """
 from __future__ import annotations
 
@@ -18,6 +25,10 @@ FACETS = ("sender", "recipient", "place", "person", "channel", "year")
 
 class QueryError(ValueError):
     """A search the user wrote that cannot be run: the message says why, in words for the user."""
+
+
+class CorpusError(RuntimeError):
+    """A corpus that cannot be opened or used; the message names it and says why, in one line."""
 
 
 @dataclass
@@ -108,7 +119,10 @@ class Corpus(Protocol):
         ...
 
     def correspondents(self, limit: int = 200) -> list[tuple[FacetValue, FacetValue, int]]:
-        """Who wrote to whom and how often, most frequent first."""
+        """Who wrote to whom and how often, most frequent first.
+
+        Each FacetValue's count is that sender's (recipient's) documents in the whole corpus.
+        """
         ...
 
     def documents(self, query: SearchQuery | None = None) -> Iterator[Document]:

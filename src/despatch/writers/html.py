@@ -4,8 +4,10 @@ Python turns each document into a small view (every block already rendered
 to safe inline HTML, with note markers at their exact anchors by way of
 `despatch.writers.inline.walk`, as the TEI writer places its notes); the
 Jinja2 template `templates/document.html` lays the views out. Text reaches
-the page only through `markupsafe.escape` or the template's autoescaping, so
-a document that quotes `<script>` shows it as text.
+the page only through `escaped` (markupsafe's escaping, as plain strings),
+`markupsafe.escape` or the template's autoescaping, so a document that quotes
+`<script>` shows it as text. The web app (`despatch.web`) lays out the same
+views (`document_view`), with mentions made links by its own `MentionTag`.
 
 Ids on the page: a document is `doc-ID`, its k-th note `fn-ID-k` and that
 note's marker `fnref-ID-k` (ID is the document id made safe for a URL
@@ -14,6 +16,7 @@ fragment), so a marker links to its note and the note back to its marker.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import PurePath
@@ -22,7 +25,7 @@ from jinja2 import Environment, PackageLoader
 from markupsafe import Markup, escape
 
 from despatch import __version__
-from despatch.model import Block, DocDate, Document, Note, Part
+from despatch.model import Block, DocDate, Document, Mention, Note, Part
 from despatch.writers.inline import Point, Span, walk
 
 ID_BAD = re.compile(r"[^A-Za-z0-9_.\-]")
@@ -32,6 +35,10 @@ HTML_DATETIME = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2}(?:T\d{2}:\d{2}(?::\d{2})?)
 # The top heading level of a document: h1 when it is the page's only document,
 # h2 under the page's own h1 otherwise; enclosures go one level down each.
 MAX_LEVEL = 6
+
+# What a mention becomes: its opening and closing tags. The standalone page marks
+# it with a span; the web app (despatch.web) makes it a link to the index entry.
+MentionTag = Callable[[Mention], tuple[Markup, Markup]]
 
 
 @dataclass
@@ -73,7 +80,7 @@ def _environment() -> Environment:
                        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
 
 
-class _PageIds:
+class PageIds:
     """Fragment ids, unique on the page even when two document ids clean up to the same text."""
 
     def __init__(self) -> None:
@@ -89,50 +96,72 @@ class _PageIds:
         return value
 
 
-def _tag(name: str, **attrs: str | None) -> tuple[Markup, Markup]:
-    """Opening and closing tag; attribute values are escaped, None leaves the attribute out."""
-    parts = Markup("").join(Markup(' {}="{}"').format(k.rstrip("_").replace("_", "-"), v)
-                            for k, v in attrs.items() if v is not None)
-    return Markup("<{}{}>").format(Markup(name), parts), Markup("</{}>").format(Markup(name))
+def escaped(text: str) -> str:
+    """`text` escaped for HTML text and attribute values, exactly as `markupsafe.escape` writes it.
+
+    A plain `str`: the inline HTML of a block is built from many small pieces and
+    wrapped in `Markup` once, where a `Markup` per piece was most of a web page's
+    rendering time.
+    """
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace('"', "&#34;").replace("'", "&#39;"))
 
 
-def _inline(block: Block, spans: list[Span], points: list[Point]) -> Markup:
+def tag(name: str, **attrs: str | None) -> tuple[Markup, Markup]:
+    """Opening and closing tag; attribute values are escaped, None leaves the attribute out.
+
+    `name` and the attribute names come from this code, never from a document.
+    """
+    # Plain string building rather than `Markup.format`: this runs for every mention of
+    # every page the web app serves.
+    parts = "".join(f' {k.rstrip("_").replace("_", "-")}="{escaped(v)}"' for k, v in attrs.items() if v is not None)
+    return Markup(f"<{name}{parts}>"), Markup(f"</{name}>")
+
+
+def mention_span(m: Mention) -> tuple[Markup, Markup]:
+    """The standalone page's mention: a span that names its index entry."""
+    return tag("span", class_=f"mention mention-{m.kind}", data_ref=m.ref, title=m.value)
+
+
+def inline_html(block: Block, spans: list[Span], points: list[Point],
+                mention_tag: MentionTag = mention_span) -> Markup:
     """A block's text as inline HTML: its marks and mentions as spans, note markers at their offsets."""
     every = list(spans)
     for style in block.styles:
-        every.append(Span(style.start, style.end, _tag("span", class_=f"rend-{REND_BAD.sub('', style.rend.lower())}")))
+        every.append(Span(style.start, style.end, tag("span", class_=f"rend-{REND_BAD.sub('', style.rend.lower())}")))
     for mark in block.marks:
-        every.append(Span(mark.start, mark.end, _tag("span", class_=f"mark mark-{mark.kind}",
-                                                     title=f"editorial mark: {mark.kind}")))
+        every.append(Span(mark.start, mark.end, tag("span", class_=f"mark mark-{mark.kind}",
+                                                    title=f"editorial mark: {mark.kind}")))
     for m in block.mentions:
-        every.append(Span(m.start, m.end, _tag("span", class_=f"mention mention-{m.kind}",
-                                               data_ref=m.ref, title=m.value)))
-    out: list[Markup] = []
+        every.append(Span(m.start, m.end, mention_tag(m)))
+    out: list[str] = []
     for kind, item in walk(block.text, every, points):
         if kind == "text":
-            out.append(escape(item))
+            out.append(escaped(item))
         elif kind == "open":
             out.append(item.payload[0])
         elif kind == "close":
             out.append(item.payload[1])
         else:
             out.append(item.payload)
-    return Markup("").join(out)
+    # every piece is escaped text or a tag made above: safe to mark as such in one go
+    return Markup("".join(out))
 
 
 def _date_tag(date: DocDate, css: str) -> tuple[Markup, Markup]:
     if date.when and HTML_DATETIME.match(date.when):
-        return _tag("time", class_=css, datetime=date.when)
-    return _tag("span", class_=css)
+        return tag("time", class_=css, datetime=date.when)
+    return tag("span", class_=css)
 
 
 class _DocRenderer:
     """Builds the view of one document and, recursively, its enclosures."""
 
-    def __init__(self, doc: Document, ids: _PageIds, level: int):
+    def __init__(self, doc: Document, ids: PageIds, level: int, mention_tag: MentionTag = mention_span):
         self.doc = doc
         self.ids = ids
         self.level = level
+        self.mention_tag = mention_tag
         self.id = ids.claim(f"doc-{doc.id}")
         stem = self.id.removeprefix("doc-")
         self.note_ids = [ids.claim(f"fn-{stem}-{k + 1}") for k in range(len(doc.notes))]
@@ -160,8 +189,8 @@ class _DocRenderer:
         for role, parties in (("from", self.doc.senders), ("to", self.doc.recipients)):
             for party in parties:
                 if party.start is not None and party.end is not None:
-                    spans.append(Span(party.start, party.end, _tag("span", class_=f"party party-{role}",
-                                                                   title=party.office)))
+                    spans.append(Span(party.start, party.end, tag("span", class_=f"party party-{role}",
+                                                                  title=party.office)))
         return spans
 
     def dateline_spans(self) -> list[Span]:
@@ -177,7 +206,7 @@ class _DocRenderer:
             at = text.find(doc.place)
             # a place named again after the date ("…, 1918, at Vologda") is not the dateline's place
             if at >= 0 and (date_at < 0 or at < date_at):
-                spans.append(Span(at, at + len(doc.place), _tag("span", class_="place")))
+                spans.append(Span(at, at + len(doc.place), tag("span", class_="place")))
         if doc.received is not None and doc.received.text:
             at = text.find(doc.received.text)
             if at >= 0:
@@ -198,22 +227,25 @@ class _DocRenderer:
         return rows
 
     def note_view(self, note: Note, k: int) -> NoteView:
-        text = _inline(Block(note.text, marks=note.marks, mentions=note.mentions, styles=note.styles), [], [])
+        text = self.inline(Block(note.text, marks=note.marks, mentions=note.mentions, styles=note.styles), [], [])
         return NoteView(id=self.note_ids[k], marker_id=self.marker_ids[k], n=self.number(note, k),
                         kind=note.kind, original=note.original, text=text)
 
+    def inline(self, block: Block, spans: list[Span], points: list[Point]) -> Markup:
+        return inline_html(block, spans, points, self.mention_tag)
+
     def blocks(self, part: Part, blocks: list[Block]) -> list[BlockView]:
-        return [BlockView(b.kind, _inline(b, [], self.points(part, k))) for k, b in enumerate(blocks)]
+        return [BlockView(b.kind, self.inline(b, [], self.points(part, k))) for k, b in enumerate(blocks)]
 
     def view(self) -> DocView:
         doc = self.doc
-        heading = _inline(doc.head, self.head_spans(), self.points("head", 0))
+        heading = self.inline(doc.head, self.head_spans(), self.points("head", 0))
         label = doc.label
         if not doc.head.text.strip():
             # every section needs a heading: an enclosure without one goes by its caption
             heading = escape(doc.label or doc.number or doc.id)
             label = None
-        dateline = _inline(doc.dateline, self.dateline_spans(), self.points("dateline", 0)) if doc.dateline else None
+        dateline = self.inline(doc.dateline, self.dateline_spans(), self.points("dateline", 0)) if doc.dateline else None
         notes = [self.note_view(n, k) for k, n in enumerate(doc.notes)]
         return DocView(
             id=self.id, level=min(self.level, MAX_LEVEL), heading=heading, number=doc.number, label=label,
@@ -222,8 +254,20 @@ class _DocRenderer:
             body=self.blocks("body", doc.body), closer=self.blocks("closer", doc.closer),
             notes=[v for v, n in zip(notes, doc.notes) if n.kind != "source"],
             warnings=list(doc.warnings),
-            enclosures=[_DocRenderer(e, self.ids, self.level + 1).view() for e in doc.enclosures],
+            enclosures=[_DocRenderer(e, self.ids, self.level + 1, self.mention_tag).view() for e in doc.enclosures],
         )
+
+
+def document_view(doc: Document, level: int = 1, ids: PageIds | None = None,
+                  mention_tag: MentionTag = mention_span) -> DocView:
+    """The view of one document and its enclosures, every block already safe inline HTML.
+
+    `level` is the heading level of the document's own heading; `ids` keeps
+    fragment ids unique when a page holds several documents; `mention_tag`
+    says what a person, place, organization or date becomes (a span here, a
+    link in the web app).
+    """
+    return _DocRenderer(doc, ids or PageIds(), level, mention_tag).view()
 
 
 def _page_title(docs: list[Document]) -> str:
@@ -237,9 +281,9 @@ def _page_title(docs: list[Document]) -> str:
 def to_html(docs: list[Document]) -> bytes:
     """The documents as one standalone HTML page, one after another."""
     docs = list(docs)
-    ids = _PageIds()
+    ids = PageIds()
     level = 1 if len(docs) == 1 else 2
-    views = [_DocRenderer(d, ids, level).view() for d in docs]
+    views = [document_view(d, level, ids) for d in docs]
     source = docs[0].source_file if docs else None
     page = _environment().get_template("document.html").render(
         title=_page_title(docs), page_heading=level > 1, documents=views, source=source, version=__version__)
