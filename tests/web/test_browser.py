@@ -265,3 +265,17 @@ def test_a_bad_search_is_a_friendly_page(watched: Watched) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text("Cannot read this request")
     # the browser logs the 400 and the 422 themselves as failed loads; nothing else may be in the console
     watched.errors = [e for e in watched.errors if "status of 400" not in e and "status of 422" not in e]
+
+
+def test_the_api_documentation_works_offline(watched: Watched, server: str) -> None:
+    """/docs is Swagger UI served from this site: no request leaves the machine, and it lists the API."""
+    page = watched.page
+    elsewhere: list[str] = []
+    page.on("request", lambda request: elsewhere.append(request.url) if not request.url.startswith(server) else None)
+    page.goto("/docs")
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("despatch", ignore_case=True)
+    expect(page.locator(".opblock-summary-path").first).to_be_visible()
+    paths = page.locator(".opblock-summary-path").all_inner_texts()
+    assert any(p.startswith("/api/search") for p in paths) and any("/api/documents" in p for p in paths)
+    assert elsewhere == []
+    shot(page, "api-docs")

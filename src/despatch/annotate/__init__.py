@@ -28,7 +28,7 @@ def learn(docs: list[Document]) -> Knowledge:
     from despatch.annotate.text import texts
 
     words = lower_case_words(t.text for doc in docs for part in doc.all_documents() for t in texts(part))
-    return Knowledge(names=collect_names(docs), words=words, offices=collect_offices(docs))
+    return Knowledge(names=collect_names(docs, words), words=words, offices=collect_offices(docs))
 
 
 def _annotator(name: str) -> Callable[[Document, Context], None]:

@@ -26,6 +26,7 @@ from despatch.annotate.context import Context
 from despatch.annotate.text import texts
 from despatch.data import entries, pairs
 from despatch.model import Document, Mention
+from despatch.parse.lines import signers
 from despatch.parse.notes import biographical_name
 
 # A word of a name: "Stevens", "MacMurray", "McAdoo", "LeGrow", "O’Brien", "Ch’ing", "Hung-chang",
@@ -137,11 +138,13 @@ def _after_name_word(text: str, start: int) -> bool:
     return bool(before) and bool(re.fullmatch(NAME_WORD, before[-1]))
 
 
-def collect_names(docs: Iterable[Document]) -> dict[str, str]:
+def collect_names(docs: Iterable[Document], lower: set[str] | frozenset[str] = frozenset()) -> dict[str, str]:
     """Names the batch shows to be people, every form mapped to the fullest name known.
 
     Read from headings' parties, signatures, the names opening biographical
     notes, person mentions an edition already tags, and titled names anywhere.
+    `lower` holds the words the batch writes in lower case: a single word after a
+    rank or office that is also an ordinary word ("General Provisions") teaches nothing.
     """
     full: set[str] = set()
     for doc in docs:
@@ -151,7 +154,8 @@ def collect_names(docs: Iterable[Document]) -> dict[str, str]:
                     full.add(party.name)
             for block in part.closer:
                 if block.kind == "signed":
-                    full.add(block.text.strip(" .,[]"))
+                    # a line of several signers ("M. C. Czikann. S. Pichon. Salvago Raggi.") teaches each
+                    full.update(n.strip(" .,[]") for n in signers(block.text) if len(n.split()) <= 5)
             for note in part.notes:
                 bio = biographical_name(note.text)
                 if bio:
@@ -172,7 +176,8 @@ def collect_names(docs: Iterable[Document]) -> dict[str, str]:
                     full.update(n for n in (relay.group("to"), relay.group("from"), relay.group("for")) if n)
                 for _, _, _, title, name in titled_names(t.text):
                     # "Consul Vladivostok reports": an office before one word may stand before a place
-                    if _title_kind(title) != "office" or " " in name:
+                    kind = _title_kind(title)
+                    if " " in name or (kind == "address" or (kind == "rank" and name.lower() not in lower)):
                         full.add(name)
     return _forms(full)
 

@@ -246,7 +246,7 @@ def is_address_line(line: str) -> bool:
     return 0 < len(text) <= 160 and bool(ADDRESS_RE.search(text)) and not text.endswith(":")
 
 
-def _signers(text: str) -> list[str]:
+def signers(text: str) -> list[str]:
     """The names on a signature line; treaties print several, each with its seal.
 
     "Frank B. Kellogg [seal] A. Piip [seal]"; "M. C. Czikann. S. Pichon. Salvago Raggi."
@@ -294,8 +294,8 @@ def is_signature(line: str) -> bool:
         return False
     if ADDRESS_RE.search(text):
         return False
-    signers = _signers(SIGNED_FOR_RE.sub("", text))
-    return bool(signers) and len(signers) <= 4 and all(_is_one_signature(n) for n in signers)
+    names = signers(SIGNED_FOR_RE.sub("", text))
+    return bool(names) and len(names) <= 4 and all(_is_one_signature(n) for n in names)
 
 
 def title_case(text: str) -> bool:
