@@ -161,6 +161,9 @@ class Document:
     source_file: str | None = None
     source_format: str | None = None  # the reader that produced it
     warnings: list[str] = field(default_factory=list)
+    # What the source edition's own index (FRUS's list of persons) says of the people this
+    # document names: the annotators' index takes their names and descriptions from it.
+    edition_index: list[Entity] = field(default_factory=list)
 
     @property
     def source_notes(self) -> list[Note]:

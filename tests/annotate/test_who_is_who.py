@@ -127,3 +127,14 @@ def test_curation_merges_and_splits_survive_a_rebuild(frus1934: list[Document]) 
     assert fold.id not in again.entities
     assert set(fold.documents) <= set(again.entities[keep.id].documents) | {doc_id}
     assert again.entities["p-someone-else"].documents == [doc_id]
+
+
+def test_an_editions_list_of_persons_names_and_describes_its_people() -> None:
+    """FRUS prints a list of persons; importing the volume puts its names and descriptions in the index."""
+    docs = read_documents((FRUS / "frus1918Russiav03.xml").read_bytes(), "frus1918Russiav03.xml")
+    index = annotate_documents(docs)
+    baker = index.entities[entity_id("person", "Newton D. Baker")]
+    assert baker.description is not None and "Secretary of War" in baker.description
+    assert baker.documents
+    tagged = [m for doc in docs for b in doc.body for m in b.mentions if m.ref == baker.id]
+    assert tagged and all(m.value == "Newton D. Baker" for m in tagged)

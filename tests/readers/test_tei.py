@@ -718,7 +718,8 @@ def test_written_edition_reads_back_to_the_same_model(path: Path):
     differ: collections.Counter[str] = collections.Counter()
     for a, b in zip(first, second):
         for f in dataclasses.fields(Document):
-            if f.name in ("enclosures", "source_file"):
+            # the edition's list of persons is an index: despatch writes it only with an annotation index
+            if f.name in ("enclosures", "source_file", "edition_index"):
                 continue
             x, y = getattr(a, f.name), getattr(b, f.name)
             if x != y:

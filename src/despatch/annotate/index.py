@@ -90,16 +90,26 @@ class Index:
 
     def add_documents(self, docs: Iterable[Document]) -> None:
         for doc in docs:
+            # the source edition's own list of persons, keyed by its ids ("p_BND1"): a mention
+            # the edition tagged takes the list's full name, and the entry its description
+            listed = {entry.id: entry for entry in doc.edition_index}
             for part in doc.all_documents():
-                self._add(part, doc.id)
+                self._add(part, doc.id, listed)
 
-    def _add(self, doc: Document, top_id: str) -> None:
+    def _add(self, doc: Document, top_id: str, listed: dict[str, Entity]) -> None:
         date = doc.date.day if doc.date is not None else None
         for t in texts(doc):
             for m in t.holder.mentions:
                 if m.kind == "date" or not (m.value or m.text):
                     continue
+                entry = listed.get(m.ref or "") if m.kind == "person" else None
+                if entry is not None:
+                    m.value, m.why = entry.name, f"the edition's list of persons ({entry.id})"
                 self._link(m, doc, top_id)
+                if entry is not None and m.ref in self.entities:
+                    known = self.entities[m.ref]
+                    if entry.description and (known.description is None or len(entry.description) > len(known.description)):
+                        known.description = entry.description
         for party in doc.senders + doc.recipients:
             if party.name and party.office and party.start is not None:
                 refs = [m.ref for m in doc.head.mentions if m.kind == "person" and m.start == party.start and m.ref]

@@ -47,6 +47,7 @@ from despatch.model import (
     DocDate,
     Document,
     EditorialMark,
+    Entity,
     MarkKind,
     Mention,
     MentionKind,
@@ -732,7 +733,40 @@ def read_documents(data: bytes, path: str) -> list[Document]:
         raise InputError(path, "elements nested too deeply") from None
     if not docs:
         raise InputError(path, "no document in this TEI file (no div type=\"document\" and no text in its body)")
+    _attach_persons(docs, _persons(root))
     return docs
+
+
+def _display_name(listed: str) -> str:
+    """A list-of-persons name as it reads in a text: "Sheldon, L. P." -> "L. P. Sheldon"."""
+    surname, comma, given = listed.partition(",")
+    if not comma or not given.strip():
+        return listed.strip()
+    given = re.sub(r"\b(?:Maj|Lt|Gen|Col|Capt|Adm|Brig|Comdr|Rev|Dr|Sir|Count|Baron)\.?\s+", "", given).strip()
+    return f"{given} {surname.strip()}".strip()
+
+
+def _attach_persons(docs: list[Document], persons: dict[str, tuple[str, str | None]]) -> None:
+    """Give each document the list's entries for the people it tags, keyed by the edition's own ids."""
+    if not persons:
+        return
+    for doc in docs:
+        seen: set[str] = set()
+        for part in doc.all_documents():
+            holders: list[Block | Note] = [part.head, *part.body, *part.closer, *part.notes]
+            for holder in holders:
+                for m in holder.mentions:
+                    if m.kind != "person" or m.ref not in persons or m.ref in seen:
+                        continue
+                    seen.add(m.ref)
+                    name, description = persons[m.ref]
+                    doc.edition_index.append(Entity(id=m.ref, kind="person", name=name, forms=[name],
+                                                    description=description, why="the edition's list of persons"))
+
+
+def _persons(root: etree._Element) -> dict[str, tuple[str, str | None]]:
+    return {entry["id"]: (_display_name(entry["name"] or ""), entry["description"])
+            for entry in _person_entries(root) if entry["id"] and entry["name"]}
 
 
 def _read_one(volume: _Volume, el: etree._Element, doc_id: str) -> Document:
@@ -747,7 +781,10 @@ def read_persons(data: bytes, path: str = "<persons>") -> list[dict[str, str | N
     FRUS prints it as `div xml:id="persons"` holding `list type="names"` items:
     `<item><persName xml:id="p_BND1">Baker, Newton D.</persName>, Secretary of War.</item>`.
     """
-    root = _parse(data, path)
+    return _person_entries(_parse(data, path))
+
+
+def _person_entries(root: etree._Element) -> list[dict[str, str | None]]:
     out: list[dict[str, str | None]] = []
     items = root.xpath("//t:div[@xml:id='persons']//t:list//t:item[t:persName]", namespaces=NS)
     for item in items:
