@@ -188,6 +188,13 @@ class Document:
             return self.body
         return self.closer
 
+    def text_holders(self) -> list[Block | Note]:
+        """Every block and note of this document (not its enclosures): all that holds text and mentions."""
+        holders: list[Block | Note] = [self.head]
+        if self.dateline is not None:
+            holders.append(self.dateline)
+        return holders + self.body + self.closer + self.notes
+
     def all_documents(self) -> list[Document]:
         """This document and its enclosures, depth first."""
         out = [self]

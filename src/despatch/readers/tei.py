@@ -753,8 +753,7 @@ def _attach_persons(docs: list[Document], persons: dict[str, tuple[str, str | No
     for doc in docs:
         seen: set[str] = set()
         for part in doc.all_documents():
-            holders: list[Block | Note] = [part.head, *part.body, *part.closer, *part.notes]
-            for holder in holders:
+            for holder in part.text_holders():
                 for m in holder.mentions:
                     if m.kind != "person" or m.ref not in persons or m.ref in seen:
                         continue

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from despatch.corpus.api import Corpus
-from despatch.model import Block, Document, Entity, Note, Part
+from despatch.model import Block, Document, Entity, Part
 from despatch.writers.inline import Point, walk
 from despatch.writers.json import to_json
 from despatch.writers.tei import to_tei
@@ -31,10 +31,7 @@ class Download:
 def _index(doc: Document, corpus: Corpus) -> dict[str, Entity]:
     refs: dict[str, None] = {}
     for part in doc.all_documents():
-        holders: list[Block | Note] = [part.head, *part.body, *part.closer, *part.notes]
-        if part.dateline is not None:
-            holders.append(part.dateline)
-        for holder in holders:
+        for holder in part.text_holders():
             for m in holder.mentions:
                 if m.ref and m.kind != "date":
                     refs[m.ref] = None

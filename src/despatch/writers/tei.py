@@ -297,10 +297,7 @@ def _referenced(docs: list[Document]) -> list[str]:
     refs: dict[str, None] = {}
     for doc in docs:
         for part in doc.all_documents():
-            holders: list[Block | Note] = [part.head, *part.body, *part.closer, *part.notes]
-            if part.dateline is not None:
-                holders.append(part.dateline)
-            for holder in holders:
+            for holder in part.text_holders():
                 for m in holder.mentions:
                     if m.ref:
                         refs[m.ref] = None
