@@ -1,8 +1,10 @@
-"""Shared fixtures: the bundled example, and the `despatch` command run in-process or as a real process."""
+"""Shared fixtures: the bundled example, the `despatch` command run in-process or as a real process,
+and a throw-away PostgreSQL server for the tests of the PostgreSQL corpus (tests/postgres.py)."""
 from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,6 +14,7 @@ from typer.testing import CliRunner
 from despatch.cli import app
 from despatch.model import Document
 from despatch.readers import read_file
+from postgres import PostgresServer, PostgresUnavailable
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "harriman-to-roosevelt-1944-06-11.txt"
@@ -42,3 +45,16 @@ def despatch_process(*args: str | Path, cwd: Path | None = None) -> Run:
 @pytest.fixture(scope="session")
 def example_docs() -> list[Document]:
     return read_file(EXAMPLE)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """A PostgreSQL server for the whole session, started on first use; a failure, never a skip, without one."""
+    try:
+        server = PostgresServer().start()
+    except PostgresUnavailable as exc:
+        pytest.fail(f"cannot start the test PostgreSQL server: {exc}")
+    try:
+        yield server
+    finally:
+        server.stop()

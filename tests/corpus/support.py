@@ -14,8 +14,8 @@ DEV = SHARED / "eval" / "dev"
 FRUS = SHARED / "frus"
 EXAMPLE = REPO / "examples" / "harriman-to-roosevelt-1944-06-11.txt"
 EXAMPLE_ID = "harriman-to-roosevelt-1944-06-11"
-# Backends the suite runs against; issue 5 adds "postgresql" with a throw-away server.
-BACKENDS = ("sqlite",)
+# Backends the suite runs against: the embedded file, and a database on a throw-away server.
+BACKENDS = ("sqlite", "postgresql")
 
 
 def expected_index(corpus: Corpus) -> dict[str, set[str]]:

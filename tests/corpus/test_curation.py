@@ -134,8 +134,8 @@ def test_curation_mistakes_are_refused(store: CorpusStore, chapters: Path) -> No
     assert store.curation().merges == {} and store.curation().splits == []
 
 
-def test_index_commands(tmp_path: Path, chapters: Path) -> None:
-    db = tmp_path / "c.sqlite"
+def test_index_commands(tmp_path: Path, chapters: Path, corpus_url: str) -> None:
+    db = corpus_url
     assert despatch("ingest", chapters, "--db", db).code == 0
     listed = despatch("index", "list", "--db", db, "--kind", "person", "--limit", "1000")
     rows = [line.split("\t") for line in listed.stdout.splitlines()]

@@ -14,9 +14,11 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from conftest import despatch
+from corpus.conftest import NewCorpus
 from corpus.support import DEV, EXAMPLE, EXAMPLE_ID, assert_index_exact, snapshot
 from despatch.annotate.context import Knowledge
 from despatch.corpus import CorpusError, CorpusStore, SearchQuery, UnsupportedBackend, open_corpus, open_store
@@ -119,11 +121,11 @@ def test_prune_removes_deleted_files_and_their_entries(store: CorpusStore, tmp_p
     assert store.count() == 6
 
 
-def test_jobs_do_not_change_the_corpus(tmp_path: Path, corpus_url: str) -> None:
+def test_jobs_do_not_change_the_corpus(new_corpus_url: NewCorpus) -> None:
     files = [*PLAIN[:10], DEV / "chapter" / "frus1861-chapter00.txt", EXAMPLE]
     stores = []
     for workers, name in ((1, "one"), (2, "two")):
-        url = corpus_url.replace("corpus.sqlite", f"{name}.sqlite")
+        url = new_corpus_url(name)
         store = open_store(url)
         ingest(store, files, annotate=True, workers=workers)
         stores.append(store)
@@ -255,7 +257,11 @@ def test_schema_version_recorded_and_migrations_not_repeated(corpus_url: str) ->
 
     for _ in range(2):
         open_store(corpus_url).close()
-    if not corpus_url.startswith("postgresql"):
+    if corpus_url.startswith("postgresql"):
+        with psycopg.connect(corpus_url) as conn:
+            rows = conn.execute("SELECT version FROM schema_version ORDER BY version").fetchall()
+        assert rows == [(v,) for v in range(1, latest_version("postgresql") + 1)]
+    else:
         rows = sqlite3.connect(corpus_url).execute("SELECT version FROM schema_version").fetchall()
         assert rows == [(v,) for v in range(1, latest_version() + 1)]
 
@@ -275,8 +281,8 @@ def test_readers_cannot_write_and_missing_corpora_are_named(corpus_url: str, tmp
     (tmp_path / "not-a-corpus.sqlite").write_text("Mr. Schurz to Mr. Seward.", encoding="utf-8")
     with pytest.raises(CorpusError, match="not a despatch corpus"):
         open_corpus(str(tmp_path / "not-a-corpus.sqlite"))
-    with pytest.raises(UnsupportedBackend, match="issue 5"):
-        open_corpus("postgresql://localhost/frus")
+    with pytest.raises(UnsupportedBackend, match="unknown kind of corpus mysql://"):
+        open_corpus("mysql://localhost/frus")
 
 
 def test_sqlite_urls(tmp_path: Path) -> None:
@@ -323,14 +329,14 @@ def test_ingest_command_failures(tmp_path: Path) -> None:
     assert bad.code == 1 and bad.stderr.startswith(f"{tmp_path / 'text.sqlite'}: not a despatch corpus")
 
 
-def test_index_grown_batch_by_batch_equals_the_index_merged_afresh(corpus_url: str,
+def test_index_grown_batch_by_batch_equals_the_index_merged_afresh(corpus_url: str, new_corpus_url: NewCorpus,
                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     from despatch.corpus import ingest as ingest_module
 
     files = sorted((DEV / "chapter").glob("frus1861-*.txt")) + [EXAMPLE]
     monkeypatch.setattr(ingest_module, "BATCH_FILES", 1)  # each file its own transaction: entries grow file by file
     grown = open_store(corpus_url)
-    afresh = open_store(corpus_url.replace("corpus.sqlite", "afresh.sqlite"))
+    afresh = open_store(new_corpus_url("afresh"))
     try:
         ingest(grown, files, annotate=True)
         ingest(afresh, files, annotate=True)

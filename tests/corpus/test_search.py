@@ -50,6 +50,14 @@ def test_words_and_phrases(dev_corpus: Corpus) -> None:
         assert "letters of marque" in plain_text(dev_corpus, doc_id)
 
 
+def test_a_phrase_stays_within_one_part_of_the_document(dev_corpus: Corpus) -> None:
+    # The example's heading ends "to President Roosevelt"; its sender, "The Ambassador in the
+    # Soviet Union (Harriman)", is indexed apart: no phrase runs from the one into the other.
+    assert EXAMPLE_ID in ids(dev_corpus, '"President Roosevelt"')
+    assert EXAMPLE_ID in ids(dev_corpus, '"The Ambassador in the Soviet Union"')
+    assert EXAMPLE_ID not in ids(dev_corpus, '"Roosevelt The Ambassador"')
+
+
 def test_prefix_finds_every_word_it_begins(dev_corpus: Corpus) -> None:
     treaty = ids(dev_corpus, "treaty")
     prefix = ids(dev_corpus, "treat*")

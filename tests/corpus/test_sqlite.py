@@ -14,6 +14,7 @@ QUERIES = [SearchQuery(text="government"), SearchQuery(text="treaty OR conventio
            SearchQuery(date_from="1861", date_to="1901"), SearchQuery(text="minister", sort="-date", limit=50)]
 
 
+@pytest.mark.parametrize("dev_corpus_url", ["sqlite"], indirect=True)
 def test_facets_counted_in_memory_are_those_counted_by_sql(dev_corpus_url: str,
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     corpus = open_corpus(dev_corpus_url)

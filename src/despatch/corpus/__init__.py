@@ -1,7 +1,8 @@
 """The corpus: documents stored, searched and indexed, behind one interface (`api.Corpus`).
 
 `open_corpus` takes what a user gives `--db`: a path or `sqlite:///path` for
-the embedded SQLite file, `postgresql://...` for a shared server (issue 5).
+the embedded SQLite file, `postgresql://user@host:port/database` (or
+`postgres://`, `postgresql+psycopg://`) for a shared PostgreSQL server.
 Callers never import a backend themselves.
 """
 from __future__ import annotations
@@ -40,10 +41,14 @@ def open_corpus(url_or_path: str, readonly: bool = True) -> Corpus:
 
 
 def open_store(url_or_path: str, readonly: bool = False) -> CorpusStore:
-    """The corpus at `url_or_path` with its writing half; a SQLite file is made if there is none yet."""
+    """The corpus at `url_or_path` with its writing half; a SQLite file is made if there is none yet.
+
+    A PostgreSQL database must exist (`createdb`); a writer makes the corpus's tables in it.
+    """
     if _is_postgresql(url_or_path):
-        raise UnsupportedBackend("PostgreSQL corpora are not supported yet (issue 5); "
-                                 "use a SQLite file: --db corpus.sqlite")
+        from despatch.corpus.postgresql import PostgresCorpus
+
+        return PostgresCorpus(url_or_path, readonly=readonly)
     if "://" in url_or_path and not url_or_path.startswith("sqlite:"):
         scheme = url_or_path.split("://", 1)[0]
         raise UnsupportedBackend(f"unknown kind of corpus {scheme}://; use a path, sqlite:///path or postgresql://")

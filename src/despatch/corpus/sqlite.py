@@ -19,12 +19,11 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-import unicodedata
 from array import array
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import accumulate
 from pathlib import Path
@@ -32,7 +31,7 @@ from typing import Self
 from urllib.parse import quote
 
 from despatch.annotate.context import Knowledge
-from despatch.annotate.index import Curation, merge_entity, slug
+from despatch.annotate.index import Curation, slug
 from despatch.annotate.text import texts
 from despatch.corpus.api import (
     CorpusError,
@@ -43,7 +42,7 @@ from despatch.corpus.api import (
     SearchQuery,
     SearchResult,
 )
-from despatch.corpus.codec import DOCUMENT_FORMAT, copy_entity, decode_document, entity_from_json, entity_json
+from despatch.corpus.codec import DOCUMENT_FORMAT, decode_document, entity_from_json, entity_json
 from despatch.corpus.prepare import (
     ENTITY_FACET,
     TERM_FACETS,
@@ -54,19 +53,26 @@ from despatch.corpus.prepare import (
     raw_entity_id,
 )
 from despatch.corpus.query import AnyOf, Node, Plan, Term, check_query
+from despatch.corpus.results import (
+    FACET_SIZE,
+    LEAD_CHARS,
+    SHOWN_FACETS,
+    IndexChanges,
+    histogram,
+    in_context,
+    lead,
+    merge_entries,
+    sort_name,
+)
 from despatch.corpus.schema import check_version, migrate
 from despatch.corpus.store import StoredFile
 from despatch.model import Document, Entity
 
 FACET_CODE = {facet: k for k, facet in enumerate(TERM_FACETS)}
-SHOWN_FACETS = ("sender", "recipient", "place", "person", "channel", "year")
-FACET_SIZE = 15  # values listed per facet, most frequent first (years: all, in order)
-MONTHS_MAX = 120  # a histogram over more months than this is drawn by year
 # bm25 weights of the columns head, body, notes, parties: a word in the heading
 # says more about what a document is than the same word in a footnote.
 BM25 = "bm25(documents_fts, 8.0, 1.0, 0.5, 4.0)"
 SNIPPET_TOKENS = 24
-LEAD_CHARS = 240  # the opening of the body shown for a result found without words
 CHUNK = 500  # ids per IN (...) list, well under SQLite's limit on bound parameters
 # Newest first still puts the undated ("~") last.
 ORDER = {"date": "d.chrono, d.n", "-date": "d.chrono = '~', d.chrono DESC, d.n DESC"}
@@ -95,12 +101,6 @@ def fts5_query(node: Node) -> str:
     if not node.without:
         return f"({keep})"
     return f"(({keep}) NOT ({' OR '.join(fts5_query(p) for p in node.without)}))"
-
-
-def sort_name(name: str) -> str:
-    """`name` in lower case without diacritics, as an index is browsed: "Cárdenas" under "cardenas"."""
-    plain = unicodedata.normalize("NFKD", name)
-    return "".join(c for c in plain if not unicodedata.combining(c)).casefold()
 
 
 def _usable(key: str) -> bool:
@@ -436,7 +436,7 @@ class SQLiteCorpus:
                 f"LEFT JOIN entities e ON e.id = p.ref WHERE p.doc IN ({marks}) ORDER BY p.doc, p.role, p.position",
                 ns):
             who.setdefault((doc, role), []).append(label)
-        snippets = {n: _lead(body) for n, body in conn.execute(
+        snippets = {n: lead(body) for n, body in conn.execute(
             f"SELECT rowid, substr(body, 1, {LEAD_CHARS + 40}) FROM documents_fts WHERE rowid IN ({marks})", ns)}
         if text is not None:
             fts = fts5_query(text)
@@ -559,7 +559,7 @@ class SQLiteCorpus:
                              for m in t.holder.mentions if m.ref == entity_id), default=None, key=lambda f: f[:3])
                 if found:
                     *_, text, m = found
-                    hit.snippet = _in_context(text, m.start, m.end)
+                    hit.snippet = in_context(text, m.start, m.end)
                     break
 
     def entities(self, kind: str | None = None, prefix: str = "", limit: int = 100, offset: int = 0) -> list[Entity]:
@@ -605,7 +605,7 @@ class SQLiteCorpus:
         """Store `files` in one transaction; for each, None or why it was not stored (its old version stays)."""
         outcomes: list[str | None] = []
         with self._write() as conn:
-            changes = _IndexChanges()
+            changes = IndexChanges()
             next_n = int(conn.execute("SELECT coalesce(max(n), 0) + 1 FROM documents").fetchone()[0])
             for f in files:
                 conn.execute("SAVEPOINT file")
@@ -740,7 +740,7 @@ class SQLiteCorpus:
         """Forget the files at `paths` (absolute, as stored) and their documents; how many documents went."""
         removed = 0
         with self._write() as conn:
-            changes = _IndexChanges()
+            changes = IndexChanges()
             for path in paths:
                 row = conn.execute("SELECT id, documents FROM files WHERE path = ?", (path,)).fetchone()
                 if row is None:
@@ -751,7 +751,7 @@ class SQLiteCorpus:
             self._refresh_entities(conn, changes)
         return removed
 
-    def _refresh_entities(self, conn: sqlite3.Connection, changes: _IndexChanges) -> None:
+    def _refresh_entities(self, conn: sqlite3.Connection, changes: IndexChanges) -> None:
         """The index entries a transaction changed, made again from their files' entries.
 
         An entry that only gained files is the entry as it stood joined with the new
@@ -852,7 +852,7 @@ class SQLiteCorpus:
                 "ORDER BY d.position", (file_id,))]
             rows, entities = prepare_documents(docs, curation)
             prepared.append(PreparedFile(path, sha, size, mtime, bool(annotated), rows, entities))
-        changes = _IndexChanges()
+        changes = IndexChanges()
         next_n = int(conn.execute("SELECT coalesce(max(n), 0) + 1 FROM documents").fetchone()[0])
         for f in prepared:
             lost: set[str] = set()
@@ -918,72 +918,3 @@ class _FacetIndex:
         return [(self.facet_of[t], t, c) for t, c in counts.items()]
 
 
-@dataclass
-class _IndexChanges:
-    """What one transaction did to the index: entries that lost a file's part, parts newly stored."""
-
-    lost: set[str] = field(default_factory=set)
-    gained: dict[str, list[Entity]] = field(default_factory=dict)
-
-    def note(self, lost: set[str], entries: list[Entity]) -> None:
-        self.lost |= lost
-        for entry in entries:
-            self.gained.setdefault(entry.id, []).append(entry)
-
-
-def merge_entries(entries: list[Entity]) -> Entity:
-    """One entry from several files' entries of it, as `annotate.index.merge_entity` joins them.
-
-    Documents are joined here with a set: an entry named in tens of thousands of
-    documents would make merge_entity's list lookups quadratic.
-    """
-    merged: dict[str, Entity] = {}
-    documents: dict[str, None] = {}
-    for entry in entries:
-        documents.update(dict.fromkeys(entry.documents))
-        merge_entity(merged, copy_entity(entry, documents=[]))
-    result = next(iter(merged.values()))
-    result.documents = list(documents)
-    return result
-
-
-def histogram(months: dict[str, int], years: dict[str, int]) -> list[tuple[str, int]]:
-    """Counts by month with the empty months in between, or by year when the months would be too many."""
-    if months:
-        first, last = min(months), max(months)
-        span = (int(last[:4]) - int(first[:4])) * 12 + int(last[5:7]) - int(first[5:7]) + 1
-        if span <= MONTHS_MAX:
-            out = []
-            y, m = int(first[:4]), int(first[5:7])
-            for _ in range(span):
-                key = f"{y:04d}-{m:02d}"
-                out.append((key, months.get(key, 0)))
-                y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-            return out
-    if not years:
-        return []
-    lo, hi = int(min(years)), int(max(years))
-    return [(f"{y:04d}", years.get(f"{y:04d}", 0)) for y in range(lo, hi + 1)]
-
-
-def _lead(text: str) -> str:
-    """The opening words of a body, cut at a word."""
-    text = " ".join(text.split())
-    if len(text) <= LEAD_CHARS:
-        return text
-    cut = text.rfind(" ", 0, LEAD_CHARS)
-    return text[:cut if cut > 0 else LEAD_CHARS] + " …"
-
-
-def _in_context(text: str, start: int, end: int, width: int = 100) -> str:
-    """The words around text[start:end], that span marked with \\x02 and \\x03."""
-    lo = max(0, start - width)
-    hi = min(len(text), end + width)
-    if lo > 0:
-        lo = text.find(" ", lo, start) + 1 or lo
-    if hi < len(text):
-        cut = text.rfind(" ", end, hi)
-        hi = cut if cut > 0 else hi
-    before = ("…" if lo > 0 else "") + text[lo:start]
-    after = text[end:hi] + ("…" if hi < len(text) else "")
-    return f"{before}\x02{text[start:end]}\x03{after}"
