@@ -23,13 +23,39 @@ and then damages it the way OCR does:
 - in a minority of files light OCR noise: ligatures, stray "|" or "'" at line
   ends, "rn" read for "m".
 
+That is one printer and one scanner. `--variants` asks for layouts a different
+renderer (or real OCR of a printed volume) would plausibly produce, each seeded
+on its own so that the default set ("classic", the layout above) reproduces:
+
+- foot-folio: no running head; the page number centred at the foot ("— 248 —",
+  "- 248 -", "248");
+- title-head: a running head with the volume's or the chapter's title only, no
+  number (now and then the number at the foot instead);
+- feeds: no running heads or page numbers, pages split by form feeds only;
+- bare: no running heads, page numbers or form feeds: a page break is a blank
+  line and the next page's first line, the notes standing in mid-stream under
+  a rule (or a blank line);
+- endnotes: the notes of each document gathered after its closer, under a rule,
+  a blank line or "NOTES", still numbered by the volume's running count;
+- brackets: markers printed "[12]" or "(12)", glued to the word or after a
+  space; the notes numbered alike, or "12." or "12";
+- caret: markers printed "^12", or as digits after a space after any word
+  ("Klotz 2 both");
+- noisy: heavier OCR noise: "tlie" for "the", "1" for "l" inside a few words,
+  doubled spaces, stray commas, as well as the light slips;
+- flush: every line set full left, as OCR that keeps no layout gives it: no
+  centred heading, no dateline or signature set right, no indents;
+- mixed: every one of these drawn at random per file, with the classic ones.
+
 Usage (teigold.py is read from ../shared/eval beside the repository):
   python benchmarks/render_ocr.py ../shared/frus/*.xml --out /tmp/ocr-dev --sample 40 --runs 3 --seed 11
   PATH=.venv/bin:$PATH ../shared/eval/run.sh /tmp/ocr-dev
+  python benchmarks/render_ocr.py ../shared/frus/*.xml --out /tmp/ocr-var --sample 7 --runs 1 --variants all
 
 writes OUT/ocr/<volume>-<docid>.txt (one document), OUT/ocr/<volume>-pages<NN>.txt
 (4-12 consecutive documents) and OUT/gold.jsonl, one line per file:
 {"file": "ocr/...", "style": "ocr" | "chapter-ocr", "docs": [teigold.document_fields(div), ...]}.
+A variant's files go to OUT/ocr-<variant>/ and their gold lines carry "variant": <name>.
 """
 from __future__ import annotations
 
@@ -61,7 +87,11 @@ VOWELS = set("aeiouyAEIOUYéèöü")
 # Letter pairs a typesetter does not break between ("ca-tch" is wrong, "cat-ch" too).
 DIGRAPHS = {"th", "ch", "sh", "ph", "gh", "ck", "qu", "ng", "wh", "wr", "kn", "gn"}
 RULES = ["———", "____", "—————", "________"]
+# How a page number alone is printed at the foot of a page.
+FOLIO_FORMS = ["— {} —", "- {} -", "{}", "{}"]
+ENDNOTE_HEADS = ["———", "____", "", "NOTES", "Notes"]  # "": a blank line over the endnotes
 SKIP = {"pb", "fw", "figure", "anchor"}
+MARKER_EXTRA = {"bracket": 2, "paren": 2, "caret": 1}
 BLOCKS = {"quote", "list", "table"}
 
 
@@ -82,6 +112,7 @@ class Footnote:
 
     text: str
     gold_n: str | None
+    extra: int = 0  # printed width of the marker beyond its digits: 2 for "[12]", 1 for "^12"
 
 
 @dataclass
@@ -101,15 +132,24 @@ class Style:
     page_lines: int
     paragraphs: str  # "indent", "blank", "both"
     indent: int
-    markers: str  # "super", "glued", "spaced"
+    markers: str  # "super", "glued", "spaced"; the variants add "bracket", "paren", "caret", "space"
     rule: str | None  # the rule over the notes; "": none, nor a blank line (notes right under the text)
-    head: str  # "full", "number"
+    head: str  # "full", "number"; the variants add "title" (no number) and "none"
     form_feed: bool
     source: str  # "line", "footnote"
     numbers: str | None  # how document numbers are printed, None: not at all
     hyphenate: float
     noise: bool
     note_indent: int
+    # the variants (`--variants`); the defaults print as the classic layout does
+    folio: str = "head"  # where the page number stands: "head" (in the running head), "foot", "none"
+    folio_form: str = "{}"  # a page number at the foot: "— {} —", "- {} -", "{}"
+    notes_at: str = "page"  # "page": at the foot of each page; "end": after each document
+    endnote_head: str = ""  # what stands over the endnotes: a rule, "" (a blank line), "NOTES"
+    note_label: str = "same"  # a note's number at the foot: "same" as its marker, "dot" ("12."), "plain" ("12")
+    marker_gap: bool = False  # a bracketed marker set after a space: "Sheldon: [1]"
+    heavy_noise: bool = False
+    flush: bool = False  # leading spaces dropped from every line
 
 
 def draw_style(rng: random.Random) -> Style:
@@ -131,6 +171,49 @@ def draw_style(rng: random.Random) -> Style:
     )
 
 
+VARIANTS = ["foot-folio", "title-head", "feeds", "bare", "endnotes", "brackets", "caret", "noisy", "flush", "mixed"]
+
+
+def draw_variant(rng: random.Random, name: str) -> Style:
+    """A file's style in one of the variants: the classic draw, then the variant's own choices."""
+    style = draw_style(rng)
+    if name == "mixed":
+        parts = [v for v in VARIANTS[:-1] if rng.random() < 0.35]
+        # one way of marking pages: a file has heads, a foot folio, feeds or nothing
+        pages = [v for v in parts if v in ("foot-folio", "title-head", "feeds", "bare")]
+        parts = [v for v in parts if v not in pages] + pages[-1:]
+    else:
+        parts = [name]
+    for part in parts:
+        if part == "foot-folio":
+            style.head, style.folio = "none", "foot"
+            style.folio_form = rng.choice(FOLIO_FORMS)
+        elif part == "title-head":
+            style.head = "title"
+            style.folio = "foot" if rng.random() < 0.3 else "none"
+            style.folio_form = rng.choice(FOLIO_FORMS)
+        elif part == "feeds":
+            style.head, style.folio, style.form_feed = "none", "none", True
+        elif part == "bare":
+            style.head, style.folio, style.form_feed = "none", "none", False
+            style.rule = rng.choice(RULES + [None])
+        elif part == "endnotes":
+            style.notes_at = "end"
+            style.endnote_head = rng.choice(ENDNOTE_HEADS)
+        elif part == "brackets":
+            style.markers = rng.choice(["bracket", "paren"])
+            style.marker_gap = rng.random() < 0.4
+            style.note_label = rng.choice(["same", "same", "dot", "plain"])
+        elif part == "caret":
+            style.markers = rng.choice(["caret", "space"])
+            style.note_label = rng.choice(["same", "dot", "plain"])
+        elif part == "noisy":
+            style.noise, style.heavy_noise = True, True
+        elif part == "flush":
+            style.flush = True
+    return style
+
+
 class Collector:
     """Walks one document div and lists its printed pieces and footnotes, in print order."""
 
@@ -140,7 +223,7 @@ class Collector:
         self.pieces: list[Piece] = []
 
     def mark(self, text: str, gold_n: str | None) -> str:
-        self.notes.append(Footnote(squash(text), gold_n))
+        self.notes.append(Footnote(squash(text), gold_n, MARKER_EXTRA.get(self.style.markers, 0)))
         return f"\x00{len(self.notes) - 1}\x00"
 
     def inline(self, el, lines: bool = False) -> str:
@@ -298,8 +381,12 @@ class Line:
 
 
 def display_len(word: str, notes: list[Footnote]) -> int:
-    """Printed width: a placeholder is as wide as its note's number."""
-    return len(MARK_RE.sub(lambda m: "x" * len(notes[int(m.group(1))].gold_n or "9"), word))
+    """Printed width: a placeholder is as wide as its note's number (and brackets)."""
+    def shown(m: re.Match[str]) -> str:
+        note = notes[int(m.group(1))]
+        return "x" * (len(note.gold_n or "9") + note.extra)
+
+    return len(MARK_RE.sub(shown, word))
 
 
 def syllable_breaks(core: str) -> list[int]:
@@ -373,6 +460,9 @@ def typeset(pieces: list[Piece], style: Style, rng: random.Random, notes: list[F
         if style.markers == "spaced":
             # OCR reads the superscript after a stop as a number set off by a space: "Sheldon: 1"
             text = re.sub(r"([.,;:)\]”’])(\x00\d+\x00)", lambda m: m.group(1) + NBSP + m.group(2), text)
+        elif style.markers == "space" or (style.marker_gap and style.markers in ("bracket", "paren")):
+            # after any word: "Klotz 2 both", "Sheldon: [1]"
+            text = re.sub(r"(?<=\S)(\x00\d+\x00)", NBSP + r"\1", text)
         blank = prev is not None and (
             style.paragraphs != "indent" or piece.front != prev.front or (piece.front and rng.random() < 0.3)
         )
@@ -412,7 +502,8 @@ def note_key(k: int, notes: list[Footnote]) -> tuple[str | None, str]:
 
 def paginate(lines: list[Line], style: Style, notes: list[Footnote], wrapped: dict[int, list[str]]) -> list[Page]:
     """Fill pages with body lines and each page's notes at its foot; a note that does not fit runs on."""
-    room = style.page_lines - 2  # under the running head and its blank line
+    # under the running head and its blank line, over the page number at the foot and its blank line
+    room = style.page_lines - (2 if style.head != "none" else 0) - (2 if style.folio == "foot" else 0)
     pages: list[Page] = []
     page = Page()
 
@@ -504,6 +595,9 @@ def number_notes(pages: list[Page], notes: list[Footnote]) -> list[dict[int, str
 def running_head(page_no: int, style: Style, titles: tuple[str, str]) -> str:
     """ "248        FOREIGN RELATIONS, 1918, RUSSIA, VOLUME III" on the left page, "RUSSIA    249" on the right."""
     w = style.width
+    if style.head == "title":
+        title = titles[page_no % 2]
+        return " " * max(0, (w - len(title)) // 2) + title
     if style.head == "number":
         return f"{page_no:>{w}}" if page_no % 2 else str(page_no)
     if page_no % 2 == 0:
@@ -513,19 +607,42 @@ def running_head(page_no: int, style: Style, titles: tuple[str, str]) -> str:
     return line + " " * max(4, w - len(line) - len(str(page_no))) + str(page_no)
 
 
+MARKER_FORMS = {"super": "{}", "bracket": "[{}]", "paren": "({})", "caret": "^{}"}
+
+
 def fill_markers(text: str, numbers: dict[int, str], style: Style) -> str:
-    """Placeholders replaced by the markers as printed: "¹²", or digits glued on ("Sheldon:1", "Sheldon: 1")."""
+    """Placeholders replaced by the markers as printed: "¹²", or digits glued on ("Sheldon:1", "Sheldon: 1"),
+    "[12]", "(12)", "^12"."""
     def marker(m: re.Match[str]) -> str:
         number = numbers.get(int(m.group(1))) or "1"
-        return number.translate(SUPERSCRIPT) if style.markers == "super" else number
+        if style.markers == "super":
+            return number.translate(SUPERSCRIPT)
+        return MARKER_FORMS.get(style.markers, "{}").format(number)
 
     return MARK_RE.sub(marker, text).replace(NBSP, " ")
 
 
+def note_label(number: str, style: Style) -> str:
+    """A note's number as printed at its head: as its marker, "12." or "12"."""
+    if style.note_label == "dot":
+        return f"{number}."
+    if style.note_label == "plain":
+        return number
+    return number.translate(SUPERSCRIPT) if style.markers == "super" else MARKER_FORMS.get(style.markers, "{}").format(number)
+
+
+def label_note(lines: list[str], k: int, numbers: dict[int, str], style: Style) -> list[str]:
+    """A wrapped note's lines with its number printed the style's way; the classic way is the marker's own."""
+    if style.note_label == "same" and style.markers in ("super", "glued", "spaced"):
+        return [fill_markers(ln, numbers, style) for ln in lines]
+    head = lines[0].replace(f"\x00{k}\x00", note_label(numbers.get(k) or "1", style), 1)
+    return [fill_markers(ln, numbers, style) for ln in [head, *lines[1:]]]
+
+
 def compose(pages: list[Page], style: Style, notes: list[Footnote], wrapped: dict[int, list[str]],
-            rng: random.Random, first_page: int, titles: tuple[str, str]) -> str:
-    """The OCR text: each page's running head, body, and notes under a rule."""
-    numbering = number_notes(pages, notes)
+            rng: random.Random, first_page: int, titles: tuple[str, str], endnumbers: dict[int, str]) -> str:
+    """The OCR text: each page's running head, body, and notes under a rule; and its page number."""
+    numbering = [endnumbers] * len(pages) if style.notes_at == "end" else number_notes(pages, notes)
     out: list[str] = []
     for p, page in enumerate(pages):
         nums = numbering[p]
@@ -535,15 +652,23 @@ def compose(pages: list[Page], style: Style, notes: list[Footnote], wrapped: dic
             lines = wrapped[k]
             if page.cut and i == len(page.notes) - 1:
                 lines = lines[: page.cut]
-            foot += [fill_markers(ln, nums, style) for ln in lines]
-        lines = [running_head(first_page + p, style, titles), ""] + body
+            foot += label_note(lines, k, nums, style)
+        head = [running_head(first_page + p, style, titles), ""] if style.head != "none" else []
+        lines = head + body
         while lines and not lines[-1].strip():
             lines.pop()
         if foot:
             lines += [] if style.rule == "" else [""] if style.rule is None else ["", style.rule]
             lines += foot
         if style.noise:
-            lines = lines[:2] + add_noise(lines[2:], rng)
+            lines = lines[:len(head)] + add_noise(lines[len(head):], rng)
+        if style.heavy_noise:
+            lines = lines[:len(head)] + add_heavy_noise(lines[len(head):], rng)
+        if style.folio == "foot":
+            folio = style.folio_form.format(first_page + p)
+            lines += ["", " " * max(0, (style.width - len(folio)) // 2) + folio]
+        if style.flush:
+            lines = [ln.lstrip() for ln in lines]
         text = "\n".join(lines) + "\n"
         if p:
             text = ("\f" if style.form_feed else "\n") + text
@@ -569,6 +694,43 @@ def add_noise(lines: list[str], rng: random.Random) -> list[str]:
             if words:
                 m = rng.choice(words)
                 lines[i] = ln[: m.start()] + m.group(0).replace("m", "rn", 1) + ln[m.end():]
+    return lines
+
+
+# Words OCR misreads in a worn or faint print: "tlie" for "the", "1" for "l".
+THE_RE = re.compile(r"\b([Tt])he\b")
+L_WORD_RE = re.compile(r"\b[A-Za-z]*[a-z]l[a-z][A-Za-z]*\b|\bl[a-z]{3,}\b")
+
+
+def add_heavy_noise(lines: list[str], rng: random.Random) -> list[str]:
+    """More slips on a page, each still a scorable word: "tlie", "a1so", doubled spaces, stray commas."""
+    lines = list(lines)
+    filled = [i for i, ln in enumerate(lines) if len(ln.strip()) > 20]
+    for _ in range(rng.randint(3, 8) if filled else 0):
+        i = rng.choice(filled)
+        ln, kind = lines[i], rng.random()
+        if kind < 0.35:
+            found = list(THE_RE.finditer(ln))
+            if found:
+                m = rng.choice(found)
+                lines[i] = ln[: m.start()] + m.group(1) + "lie" + ln[m.end():]
+        elif kind < 0.55:
+            found = list(L_WORD_RE.finditer(ln))
+            if found:
+                m = rng.choice(found)
+                word = m.group(0)
+                at = rng.choice([j for j, c in enumerate(word[:-1]) if c == "l"])  # never the last letter
+                lines[i] = ln[: m.start()] + word[:at] + "1" + word[at + 1:] + ln[m.end():]
+        elif kind < 0.8:
+            gaps = [m.start() for m in re.finditer(r"(?<=\S) (?=\S)", ln)]
+            if gaps:
+                at = rng.choice(gaps)
+                lines[i] = ln[:at] + "  " + ln[at + 1:]
+        else:
+            gaps = [m.start() for m in re.finditer(r"(?<=[a-z]) (?=[a-z])", ln)]
+            if gaps:
+                at = rng.choice(gaps)
+                lines[i] = ln[:at] + rng.choice([",", " ,", "."]) + ln[at:]
     return lines
 
 
@@ -608,24 +770,82 @@ def first_pages(tree) -> dict[str, int]:
     return out
 
 
+def number_endnotes(lines: list[Line], notes: list[Footnote]) -> tuple[list[int], dict[int, str]]:
+    """A document's notes printed once each, in marker order, and every marker's number: the volume's
+    running count, unless the document would print one number twice or backwards (then 1, 2, ...)."""
+    printed: list[int] = []
+    keys: dict[tuple[str | None, str], int] = {}
+    for line in lines:
+        for k in line.notes:
+            if note_key(k, notes) not in keys:
+                keys[note_key(k, notes)] = k
+                printed.append(k)
+    numbers = {k: notes[k].gold_n or "" for k in printed}
+    first = next((numbers[k] for k in printed if numbers[k]), "")
+    for k in printed:
+        if not numbers[k]:  # the heading's source note takes the number before the first
+            numbers[k] = str(int(first) - 1) if first.isdigit() and int(first) > 1 else ""
+    values = [numbers[k] for k in printed]
+    digits = [int(v) for v in values if v.isdigit()]
+    if "" in values or len(set(values)) < len(values) or any(b <= a for a, b in pairwise(digits)):
+        numbers = {k: str(i + 1) for i, k in enumerate(printed)}
+    for line in lines:
+        for k in line.notes:
+            numbers.setdefault(k, numbers[keys[note_key(k, notes)]])
+    return printed, numbers
+
+
+def endnotes(lines: list[Line], style: Style, rng: random.Random, notes: list[Footnote],
+             numbers: dict[int, str]) -> list[Line]:
+    """A document's notes after its closer, under a rule, a blank line or a "NOTES" heading; markers
+    stay in the text and leave the page's foot empty."""
+    printed, own = number_endnotes(lines, notes)
+    numbers.update(own)
+    for line in lines:
+        line.notes = []
+    if not printed:
+        return []
+    out = [Line("")]
+    if style.endnote_head in RULES:
+        out.append(Line(style.endnote_head))
+    elif style.endnote_head:
+        out += [Line(" " * max(0, (style.width - len(style.endnote_head)) // 2) + style.endnote_head), Line("")]
+    for k in printed:
+        text = f"{note_label(own[k], style)} {notes[k].text}"
+        out += [Line(ln) for ln in wrap(text, style.width, style.note_indent, rng, style.hyphenate, notes)]
+    return out
+
+
 def render(divs: list, style: Style, rng: random.Random, titles: tuple[str, str], first_page: int) -> str:
     """The OCR text of consecutive documents, as they run on over the printed pages."""
     notes: list[Footnote] = []
     lines: list[Line] = []
+    endnumbers: dict[int, str] = {}
     for d in divs:
         col = Collector(style, notes)
         col.document(d, d.get("n"))
         if lines:
             lines += [Line(""), Line("")]
-        lines += typeset(col.pieces, style, rng, notes)
+        doc = typeset(col.pieces, style, rng, notes)
+        lines += doc
+        if style.notes_at == "end":
+            lines += endnotes(doc, style, rng, notes, endnumbers)
     wrapped = {k: wrap(f"\x00{k}\x00 {note.text}", style.width, style.note_indent, rng, style.hyphenate, notes)
-               for k, note in enumerate(notes)}
+               for k, note in enumerate(notes)} if style.notes_at == "page" else {}
     pages = paginate(lines, style, notes, wrapped)
-    return compose(pages, style, notes, wrapped, rng, first_page, titles)
+    return compose(pages, style, notes, wrapped, rng, first_page, titles, endnumbers)
 
 
-def render_volume(path: Path, out: Path, args: argparse.Namespace, rng: random.Random) -> list[dict]:
-    """Single documents and runs of documents from one volume, written under out/ocr; their gold lines."""
+def render_volume(path: Path, out: Path, args: argparse.Namespace, rng: random.Random,
+                  variant: str = "classic") -> list[dict]:
+    """Single documents and runs of documents from one volume in one layout, written under out/ocr
+    (out/ocr-<variant> for a variant); their gold lines."""
+    folder = "ocr" if variant == "classic" else f"ocr-{variant}"
+    extra = {} if variant == "classic" else {"variant": variant}
+
+    def style() -> Style:
+        return draw_style(rng) if variant == "classic" else draw_variant(rng, variant)
+
     vol = path.stem
     tree = etree.parse(str(path), etree.XMLParser(huge_tree=True))
     pages = first_pages(tree)
@@ -636,9 +856,9 @@ def render_volume(path: Path, out: Path, args: argparse.Namespace, rng: random.R
     for k in rng.sample(pool, min(args.sample, len(pool))):
         d = divs[k]
         name = f"{vol}-{d.get(XML_ID) or f'n{k}'}.txt"
-        text = render([d], draw_style(rng), rng, titles_of(tree, d), pages.get(tree.getpath(d)) or rng.randint(2, 900))
-        (out / "ocr" / name).write_text(text, encoding="utf-8")
-        gold.append({"file": f"ocr/{name}", "style": "ocr", "docs": [teigold.document_fields(d)]})
+        text = render([d], style(), rng, titles_of(tree, d), pages.get(tree.getpath(d)) or rng.randint(2, 900))
+        (out / folder / name).write_text(text, encoding="utf-8")
+        gold.append({"file": f"{folder}/{name}", "style": "ocr", **extra, "docs": [teigold.document_fields(d)]})
     for r in range(args.runs):
         start, size = 0, 4
         for _ in range(500):  # a run of consecutive documents, short ones only for fixtures
@@ -648,9 +868,10 @@ def render_volume(path: Path, out: Path, args: argparse.Namespace, rng: random.R
                 break
         run = divs[start:start + size]
         name = f"{vol}-pages{r:02d}.txt"
-        text = render(run, draw_style(rng), rng, titles_of(tree, run[0]), pages.get(tree.getpath(run[0])) or rng.randint(2, 900))
-        (out / "ocr" / name).write_text(text, encoding="utf-8")
-        gold.append({"file": f"ocr/{name}", "style": "chapter-ocr", "docs": [teigold.document_fields(d) for d in run]})
+        text = render(run, style(), rng, titles_of(tree, run[0]), pages.get(tree.getpath(run[0])) or rng.randint(2, 900))
+        (out / folder / name).write_text(text, encoding="utf-8")
+        gold.append({"file": f"{folder}/{name}", "style": "chapter-ocr", **extra,
+                     "docs": [teigold.document_fields(d) for d in run]})
     return gold
 
 
@@ -662,12 +883,21 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--runs", type=int, default=3, help="multi-document files per volume")
     ap.add_argument("--seed", type=int, default=11)
     ap.add_argument("--max-chars", type=int, default=0, help="only documents this short (small fixtures)")
+    ap.add_argument("--variants", default="classic",
+                    help=f"comma-separated layouts: classic, {', '.join(VARIANTS)}, or all (the variants)")
     args = ap.parse_args(argv)
+    variants = VARIANTS if args.variants == "all" else [v.strip() for v in args.variants.split(",") if v.strip()]
+    unknown = [v for v in variants if v != "classic" and v not in VARIANTS]
+    if unknown:
+        ap.error(f"unknown variant {unknown[0]!r}")
     out = Path(args.out)
-    (out / "ocr").mkdir(parents=True, exist_ok=True)
     gold: list[dict] = []
-    for path in args.volumes:
-        gold += render_volume(Path(path), out, args, random.Random(f"{args.seed}-{Path(path).stem}"))
+    for variant in variants:
+        (out / ("ocr" if variant == "classic" else f"ocr-{variant}")).mkdir(parents=True, exist_ok=True)
+        for path in args.volumes:
+            # the classic layout keeps its first seeds, so the sets made before variants existed reproduce
+            seed = f"{args.seed}-{Path(path).stem}" + ("" if variant == "classic" else f"-{variant}")
+            gold += render_volume(Path(path), out, args, random.Random(seed), variant)
     with open(out / "gold.jsonl", "w", encoding="utf-8") as f:
         f.writelines(json.dumps(g, ensure_ascii=False) + "\n" for g in gold)
     print(f"{len(gold)} files in {out}")

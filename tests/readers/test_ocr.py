@@ -11,14 +11,26 @@ tests/fixtures/ocr were made with
     python benchmarks/render_ocr.py ../shared/frus/frus1918Russiav03.xml ../shared/frus/frus1934v05.xml \\
         --out OUT/b --sample 0 --runs 1 --max-chars 900 --seed 1
 
-and are converted through the real CLI; the negatives for `looks_like` are
-every text file of the benchmark's dev set, which CI keeps in ../shared.
+and the layouts another printer or scanner gives (tests/fixtures/ocr/ocr-<variant>) with
+
+    VOLS="../shared/frus/frus1918Russiav03.xml ../shared/frus/frus1934v05.xml ../shared/frus/frus1925v02.xml"
+    python benchmarks/render_ocr.py $VOLS --out OUT/c --sample 2 --runs 0 --max-chars 1200 --seed 5 \\
+        --variants caret,noisy,flush
+    python benchmarks/render_ocr.py $VOLS --out OUT/d --sample 2 --runs 0 --max-chars 1200 --seed 8 --variants brackets
+    python benchmarks/render_ocr.py $VOLS --out OUT/e --sample 0 --runs 1 --max-chars 800 --seed 8 \\
+        --variants bare,endnotes,feeds,title-head
+    python benchmarks/render_ocr.py $VOLS --out OUT/f --sample 0 --runs 1 --max-chars 800 --seed 7 --variants foot-folio
+
+keeping the files gold.jsonl lists. All are converted through the real CLI; the
+negatives for `looks_like` are every text file of the benchmark's dev set, which
+CI keeps in ../shared, as typed and hard-wrapped at 72 columns.
 """
 from __future__ import annotations
 
 import json
 import re
 import sys
+import textwrap
 from collections import Counter
 from pathlib import Path
 
@@ -396,12 +408,266 @@ def test_a_run_of_pages_splits_into_documents_each_with_its_notes():
     assert second == ["File No. 861.77/226a [Telegram]", "Post, p. 212."]  # numbers restart on each page
 
 
+# ---------------------------------------------------------------- other printers, other scanners
+
+
+# frus1918Russiav03 d207 and d208 on two pages, the notes numbered afresh on each.
+CALDWELL_PAGE_1 = [
+    center("The Acting Secretary of State to the Consul at", 70),
+    center("Vladivostok (Caldwell)¹", 70),
+    right("WASHINGTON, November 19, 1917.", 70),
+    "     Your cable 16th instant.² Emerson sailed from San Francisco Novem-",
+    "ber 18 with 350 men, including interpreters.",
+    right("POLK", 70),
+    "", "",
+    center("The Secretary of State to the Consul at Vladivostok", 70),
+    center("(Caldwell)³", 70),
+    right("WASHINGTON, November 23, 1917, 6 p.m.", 70),
+    "     Brooklyn due Vladivostok November 25. Emerson and his corps",
+]
+CALDWELL_NOTES_1 = ["   ¹ File No. 861.77/222 [Telegram]", "   ² Not printed.", "   ³ File No. 861.77/226a [Telegram]"]
+CALDWELL_PAGE_2 = ["sailed for Vladivostok November 18.¹", right("LANSING", 70)]
+CALDWELL_NOTES_2 = ["   ¹ Post, p. 212."]
+
+
+def caldwell(top: list[str], foot: list[str], feed: str, rule: str | None = "________") -> str:
+    """The two pages, `top[k]` over page k and `foot[k]` under it, `feed` between them."""
+    sep = [""] if rule is None else ["", rule]
+    first = page(*top[0:1], *CALDWELL_PAGE_1, *sep, *CALDWELL_NOTES_1, *foot[0:1])
+    second = page(*top[1:2], *CALDWELL_PAGE_2, *sep, *CALDWELL_NOTES_2, *foot[1:2])
+    return first + feed + second
+
+
+def assert_caldwell(text: str) -> None:
+    drafts = ocr.read_drafts(text)
+    assert len(drafts) == 2
+    first, second = (anchored(d) for d in drafts)
+    assert first == [("Vladivostok (Caldwell)", "File No. 861.77/222 [Telegram]"), ("16th instant.", "Not printed.")]
+    assert second == [("Vladivostok (Caldwell)", "File No. 861.77/226a [Telegram]"), ("November 18.", "Post, p. 212.")]
+    body = strip_tokens(drafts[1].lines[-2])[0]
+    assert body == "Brooklyn due Vladivostok November 25. Emerson and his corps sailed for Vladivostok November 18."
+    assert strip_tokens(drafts[1].lines[-1])[0] == "Lansing"
+
+
+@pytest.mark.parametrize("folio", ["— {} —", "- {} -", "{}"])
+@pytest.mark.parametrize("feed", ["\n", "\f"])
+def test_a_page_number_at_the_foot_ends_the_page(folio, feed):
+    text = caldwell([], [f"\n{center(folio.format(208))}", f"\n{center(folio.format(209))}"], feed)
+    assert len(ocr.split_pages(text)) == 2
+    assert not any(folio.format(208) in line or "209" in line for d in ocr.read_drafts(text) for line in d.lines)
+    assert_caldwell(text)
+
+
+def test_running_heads_with_a_title_and_no_number_are_removed():
+    heads = [center("FOREIGN RELATIONS, 1917, RUSSIA, VOLUME III") + "\n", center("RUSSIA") + "\n"]
+    text = caldwell(heads, [], "\n")
+    assert len(ocr.split_pages(text)) == 2
+    assert not any(line == "Russia" or "Relations" in line for d in ocr.read_drafts(text) for line in d.lines)
+    assert_caldwell(text)
+
+
+@pytest.mark.parametrize("rule", ["________", None])
+def test_pages_with_no_running_head_cut_by_form_feeds(rule):
+    assert_caldwell(caldwell([], [], "\f", rule))
+
+
+@pytest.mark.parametrize("rule", ["________", "———", None])
+def test_pages_with_nothing_to_mark_them_end_after_their_notes(rule):
+    """No running head, page number or form feed: the notes stand in the stream, the next page under them."""
+    text = caldwell([], [], "\n", rule)
+    assert len(ocr.split_pages(text)) == 1
+    assert [len(p.notes) for p in ocr.read_notes(ocr.split_pages(text), True)] == [3, 1]
+    assert_caldwell(text)
+
+
+def test_a_paragraph_runs_on_over_a_page_break_shown_by_a_blank_line_alone():
+    text = page(*CALDWELL_PAGE_1[:4], "", "ber 18 with 350 men, including interpreters.", CALDWELL_PAGE_1[5])
+    body = strip_tokens(one(text).lines[2])[0]
+    assert body == "Your cable 16th instant. Emerson sailed from San Francisco November 18 with 350 men, including interpreters."
+
+
+# frus1918Russiav03 d360 and d361, their notes gathered after each document's closer; d361 runs over a page.
+STEVENS = [
+    center("The Chairman of the Advisory Commission of Railway", 73),
+    center("Experts to Russia (Stevens) to the Secretary of State{a}", 73),
+    right("HARBIN, April 14, 1918, 5 p.m.", 73),
+    right("[Received April 14, 4 p.m.]", 73),
+    "     I earnestly recommend 100 men Nagasaki return at once to United",
+    "States. I can see no chance of using them west [of] Manchuria until order",
+    "is restored.",
+    right("STEVENS", 73),
+]
+FRANCIS_PAGE_1 = [
+    center("The Ambassador in Russia (Francis) to the Secretary of", 73),
+    center("State{a}", 73),
+    right("VOLOGDA, April 15, 1918, 6 p.m.", 73),
+    right("[Received April 20, 5.36 p.m.]", 73),
+    "     99. Now that landing incident{b} quieted I request you immediately",
+    "send Emerson with two to five engineers to Vologda to confer about",
+]
+FRANCIS_PAGE_2 = [
+    "transportation. Can get special car and safe-conduct. Stevens is opposed",
+    "thereto, but political operating situation would benefit therefrom.",
+    "Please answer.",
+    right("FRANCIS", 73),
+]
+LANDING = "Landing of Japanese force at Vladivostok, Apr. 5; see vol. ii, pp. 100 et seq."
+
+
+@pytest.mark.parametrize("over", [[center("NOTES"), ""], ["———"], []])
+@pytest.mark.parametrize("numbers", [("1", "1", "2"), ("45", "46", "47")])
+def test_notes_gathered_at_the_end_of_each_document(over, numbers):
+    """Endnotes, numbered by the volume's count (afresh on each page, or running on), each
+    answering a marker on its own page or on the pages before it."""
+    a, b, c = numbers
+    text = (
+        page(RUNNING_HEAD, "", *[line.format(a=a) for line in STEVENS], "", *over,
+             f"{a} File No. 861.77/364 [Telegram]", "", "")
+        + page(*[line.format(a=b, b=c) for line in FRANCIS_PAGE_1])
+        + "\n" + page(center("RUSSIA") + "      249", "", *FRANCIS_PAGE_2, "", *over,
+                      f"{b} File No. 861.77/368 [Telegram]",
+                      f"{c} Landing of Japanese force at Vladivostok, Apr. 5; see vol. ii, pp. 100",
+                      "et seq.")
+    )
+    first, second = ocr.read_drafts(text)
+    assert anchored(first) == [("of State", "File No. 861.77/364 [Telegram]")]
+    assert anchored(second) == [("of State", "File No. 861.77/368 [Telegram]"),
+                                ("landing incident", LANDING)]
+    assert strip_tokens(second.lines[-2])[0].endswith("would benefit therefrom. Please answer.")
+    assert second.lines[-1] == "Francis"
+
+
+def test_notes_gathered_at_a_document_s_end_run_over_the_page_break():
+    # frus1934v05 d347: the notes after the closer go on at the top of the next page
+    text = (
+        page("332          FOREIGN RELATIONS, 1934, VOLUME V", "",
+             center("The Minister in Haiti (Armour) to the Secretary of"), center("State⁴⁴"),
+             right("PORT-AU-PRINCE, November 1, 1933—noon."),
+             "115. Pixley⁴⁵ informs me that the Ministers of Foreign Affairs and",
+             "Finance agreed informally yesterday. As it is understood that De la Rue⁴⁶",
+             "is now in Washington the Department probably will wish to consult him.",
+             right("ARMOUR"), "", "———", "   ⁴⁴ 638.5131/30: Telegram",
+             "   ⁴⁵ Rex A. Pixley, Deputy Fiscal Representative of the Republic of")
+        + "\n" + page(center("HAITI") + "      333", "", "Haiti.",
+                      "   ⁴⁶ Sidney de la Rue, Fiscal Representative of the Republic of Haiti.")
+    )
+    assert [note for _, note in anchored(one(text))] == [
+        "638.5131/30: Telegram", "Rex A. Pixley, Deputy Fiscal Representative of the Republic of Haiti.",
+        "Sidney de la Rue, Fiscal Representative of the Republic of Haiti."]
+
+
+@pytest.mark.parametrize("marker, note_number", [
+    ("[{}]", "[{}]"),        # "Sheldon:[1]", notes "[1] L. P. Sheldon..."
+    (" [{}]", "{}."),        # "Sheldon: [1]", notes "1. L. P. Sheldon..."
+    ("({})", "({})"),        # "Sheldon:(1)"
+    ("^{}", "{}"),           # "Sheldon:^1", a superscript after a caret
+    ("^{}", "^{}"),
+])
+def test_markers_in_brackets_parentheses_or_after_a_caret(marker, note_number):
+    draft = one(d119(marker, "———", note_number))
+    assert anchored(draft) == [
+        ("from Sheldon:", "L. P. Sheldon, representative in London of the War Trade Board."),
+        ("3289, undated.", "See footnote 1, ante, p. 93."),
+    ]
+    text = " ".join(strip_tokens(line)[0] for line in draft.lines)
+    assert "[1]" not in text and "(2)" not in text and "^" not in text
+
+
+def test_a_figure_in_brackets_put_right_by_the_editor_is_no_marker():
+    # frus1918Russiav03 d54: "2 [12] p.m." under notes 1 and 2
+    text = page(
+        center("The Secretary of State to the Ambassador in"), center("Russia (Francis)1"),
+        right("WASHINGTON, February 20, 1918, 8 p.m."),
+        "   2089. Your 2369, February 14, 2 [12] p.m., and referring",
+        "Department’s 2065.2 We desire progress with Bolshevik",
+        "authorities to be gradual.", right("LANSING"), "",
+        "  1 File No. 861.51/274 [Telegram]", "  2 Vol. i, p. 381.",
+    )
+    draft = one(text)
+    assert [words for words, _ in anchored(draft)] == ["Russia (Francis)", "Department’s 2065."]
+    assert "February 14, 2 [12] p.m., and referring" in strip_tokens(draft.lines[2])[0]
+
+
+def test_markers_read_as_digits_after_a_space():
+    # frus1918Russiav03 d51 (Crosby and Klotz), its superscripts read as digits set off by a space
+    text = page(
+        "     8656. For McAdoo from Crosby 1 At meeting of Finance Section of",
+        "Inter-Allied Council on Friday, Bonar Law and Klotz 2 both being pres-",
+        "ent, Klotz proposed following resolution which was adopted:",
+        "", "———",
+        "     1 Oscar T. Crosby, delegate of the U.S. Treasury to the Inter-",
+        "Allied Council on War Purchases and Finance.",
+        "     2 Louis Lucien Klotz, French Minister of Finance.",
+    )
+    draft = one(text)
+    assert [words for words, _ in anchored(draft)] == ["from Crosby", "and Klotz"]
+    assert "Bonar Law and Klotz both being present" in strip_tokens(draft.lines[0])[0]
+
+
+def test_letters_misread_are_put_right_on_the_text_s_own_evidence():
+    # frus1918Russiav03 d407, read from a worn print
+    text = page(
+        "5110. Your 5598 to [via] London, September 13.2 In presenting",
+        "this matter to Mr. Pichon, Minister for Foreign Affairs, to-day,",
+        "he told me that the French Government was familiar with the dis-",
+        "tinguished service and ability of Mr. John F. Stevens, a1so",
+        "of his work at Harbin. Tlie Minister stated that his , Government",
+        "was in entire accord with the purpose of the American Government.",
+        "", "2  See final paragraph of telegram No. 1337 to the Ambassador in",
+        "Great Britain, ante, p. 249.",
+    )
+    line = strip_tokens(one(text).lines[0])[0]
+    assert "Mr. John F. Stevens, also of his work at Harbin. The Minister stated that his Government was" in line
+    assert ocr.repair_slips("the the tlie wi11 will will Klotz1", ocr.vocabulary("the the tlie will will")) == \
+        "the the the will will will Klotz1"
+
+
+def test_text_with_no_layout_keeps_its_heading_dateline_and_signature():
+    """OCR that keeps no layout: every line full left, the heading and dateline told by their wording."""
+    flush = [line.strip().replace("{1}", "1").replace("{2}", "2") for line in D119_BODY]
+    notes = [line.strip().replace("{1}", "1").replace("{2}", "2") for line in D119_NOTES]
+    draft = one(page(RUNNING_HEAD, "", *flush, "", *notes))
+    lines = [strip_tokens(line)[0] for line in draft.lines]
+    assert lines[:3] == ["File No. 861.51/437", "The Ambassador in Great Britain (Davis) to the Secretary of State",
+                         "[Telegram]"]
+    assert lines[3].startswith("London, December 24, 1918.") and lines[-1] == "Davis"
+    assert len(draft.notes) == 2
+    # frus1861 d9 as benchmarks/render_ocr.py --variants flush prints it: the place over the date
+    wright = page(
+        "100                       FOREIGN RELATIONS", "", "9.", "Mr. Wright to Mr. Seward.", "[Extract.]",
+        "UNITED STATES LEGATION,", "Berlin, June 25, 1861.", "", "No. 178.]", "SIR:",
+        "I have received this moment a copy of the National Zeitung,",
+        "containing the despatch of Baron Schleinitz to Baron Gerolt; and also",
+        "an order from the minister of commerce, addressed to Prussian sub-",
+        "jects engaged in trade and commerce. This is not what I had expected.",
+        "Mr. Judd is expected on the 27th instant.",
+        "I have the honor to be, very respectfully, your obedient ser-",
+        "vant,",
+        "JOSEPH A. WRIGHT.",
+        "Hon. WILLIAM H. SEWARD, Secretary of State, Washington City.",
+    )
+    lines = one(wright).lines
+    assert lines[:4] == ["9.", "Mr. Wright to Mr. Seward.", "[Extract.]", "United States Legation, Berlin, June 25, 1861."]
+    assert lines[-2:] == ["Joseph A. Wright.", "Hon. William H. Seward, Secretary of State, Washington City."]
+    # frus1861 d347: the signer over his office, the office over two lines
+    harris = page(
+        "I renew to you my cordial congratulations on your truly",
+        "providential escape from a daring and almost successful",
+        "attempt on your life.",
+        "I have the honor to be, sir, your most obedient humble ser-",
+        "vant,",
+        "TOWNSEND HARRIS,", "Minister resident of the United States in", "Japan.",
+    )
+    assert one(harris).lines[-2:] == ["I have the honor to be, sir, your most obedient humble servant,",
+                                      "Townsend Harris, Minister resident of the United States in Japan."]
+
+
 # ---------------------------------------------------------------- looks_like
 
 
 def test_looks_like_accepts_the_ocr_fixtures():
-    files = sorted((FIXTURES / "ocr").glob("*.txt"))
-    assert len(files) >= 10
+    files = sorted(FIXTURES.glob("*/*.txt"))
+    assert len(files) >= 20
     assert all(ocr.looks_like(f.read_text(encoding="utf-8")) for f in files)
     assert ocr.looks_like(d119("{}", None)) and ocr.looks_like(d119(superscript("{}"), "———"))
 
@@ -413,11 +679,20 @@ def test_looks_like_refuses_word_exports_and_transcriptions():
     assert len(files) > 250
     wrong = [f.name for f in files if ocr.looks_like(f.read_text(encoding="utf-8"))]
     assert wrong == []
+    # typed text hard-wrapped by a program: no page, no layout, notes numbered from 1 and marked "[1]"
+    wrapped = [f.name for f in files if f.parent.name != "wordexport" and ocr.looks_like(wrap_at(f, 72))]
+    assert wrapped == []
     example = REPO / "examples" / "harriman-to-roosevelt-1944-06-11.txt"
     assert not ocr.looks_like(example.read_text(encoding="utf-8"))
 
 
 # ---------------------------------------------------------------- the committed fixtures, through the CLI
+
+
+def wrap_at(path: Path, width: int) -> str:
+    """The file's text as a program hard-wraps it: every paragraph cut at `width`, words whole."""
+    text = path.read_text(encoding="utf-8")
+    return "\n".join("\n".join(textwrap.wrap(line, width)) if line.strip() else "" for line in text.split("\n"))
 
 
 def _teigold():
@@ -434,7 +709,7 @@ def test_the_fixtures_convert_to_their_documents(tmp_path: Path):
     result = despatch("convert", FIXTURES, "--out", tmp_path, "--quiet")
     assert result.code == 0, result.stderr
     teigold = _teigold()
-    found = Counter()
+    found: Counter[str] = Counter()
     for entry in gold:
         docs = teigold.documents(str(tmp_path / entry["file"].replace(".txt", ".xml")))
         assert len(docs) == len(entry["docs"]), entry["file"]

@@ -70,8 +70,23 @@ def find_front(lines: list[str], start: int, end: int, head_hint: int | None = N
     return front
 
 
+def _dateline_at(lines: list[str], window: list[int], p: int) -> bool:
+    """Whether window[p] is this document's dateline.
+
+    A date alone on its line ("July 25, 1918.") dates the document only right
+    under its heading and source lines; further down, after another heading, it
+    dates a paper the document quotes.
+    """
+    found = L.parse_dateline(lines[window[p]])
+    if found is None:
+        return False
+    if found.place is not None or p < 2:
+        return True
+    return all(L.is_source_line(lines[i]) or L.is_number_line(lines[i]) for i in window[:p - 1])
+
+
 def front_from_wording(lines: list[str], window: list[int], front: Front) -> None:
-    dateline_pos = next((p for p, i in enumerate(window) if L.parse_dateline(lines[i])), None)
+    dateline_pos = next((p for p in range(len(window)) if _dateline_at(lines, window, p)), None)
     if dateline_pos is not None:
         front.dateline = window[dateline_pos]
         if dateline_pos == 0:

@@ -78,6 +78,13 @@ ADDRESS_RE = re.compile(
 )
 
 
+
+
+@cache
+def _not_signature_openers() -> frozenset[str]:
+    return frozenset(entries("not_signature_openers.txt"))
+
+
 @cache
 def _institution_re() -> re.Pattern[str]:
     words = entries("institutions.txt")
@@ -220,7 +227,7 @@ def _dateline(text: str) -> Dateline | None:
     if len(before) > 140 or NOT_PLACE_RE.search(before) or PAPER_HEAD_RE.match(text):
         return None
     words = WORD_RE.findall(before)
-    if len(words) > 16 or not _name_like(words + ["X"]):
+    if len(words) > 16 or (words and not _name_like(words)):
         return None
     after = text[found.end:]
     received = parse_received(after, found.date)
@@ -259,6 +266,8 @@ def signers(text: str) -> list[str]:
 
 def _is_one_signature(text: str) -> bool:
     name, _, office = text.partition(",")
+    if name.split()[:1] and name.split()[0].strip(".,") in _not_signature_openers():
+        return False
     trailing = TRAILING_OFFICE_RE.search(name)
     if trailing and not office:
         name = name[:trailing.start()]

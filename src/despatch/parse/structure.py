@@ -60,7 +60,9 @@ def assemble(draft: Draft, doc_id: str) -> Document:
     lines = draft.lines
     front = find_front(lines, 0, len(lines), draft.head_index)
     body_idx = non_blank(lines, front.body_start, len(lines))
-    cuts = [p for p, i in enumerate(body_idx) if L.is_attachment_caption(lines[i]) or after_letter(lines, body_idx, p)]
+    # a caption opening the body ("[Translation.]" with nothing before it) describes the document itself
+    cuts = [p for p, i in enumerate(body_idx)
+            if p > 0 and (L.is_attachment_caption(lines[i]) or after_letter(lines, body_idx, p))]
     parts = [body_idx[a:b] for a, b in zip([0, *cuts], [*cuts, len(body_idx)])]
     own_sig, own_salute = closer_lines(lines, parts[0]) if cuts else ([], None)
     gathered: list[int] = []  # every signature printed together at the very end
@@ -148,18 +150,20 @@ def _enclosure(draft: Draft, idx: list[int], enc_id: str) -> Document:
 def _fill(doc: Document, draft: Draft, front: Front, body_idx: list[int]) -> None:
     lines, notes = draft.lines, draft.notes
     doc.number = front.number
+    on_sources: list[str] = []
     for i in front.sources:
         text, found = strip_tokens(lines[i].strip())
         doc.notes.append(Note(text=text, kind="source", marks=find_marks(text)))
-        for key, _ in found:  # "[Translation]⁸": a note on the source line stands under the document
-            if key in notes:
-                on_source = notes[key]
-                doc.notes.append(Note(text=on_source.text, n=on_source.n or key, kind=note_kind(on_source.text),
-                                      original=on_source.original, running_n=on_source.running_n,
-                                      marks=find_marks(on_source.text)))
+        on_sources += [key for key, _ in found if key in notes]
     if front.head is not None:
         doc.head = _block(lines[front.head], "label", "head", 0, notes, doc.notes)
         doc.senders, doc.recipients = parse_parties(doc.head.text)
+    for key in on_sources:
+        # "[Telegram—Extract]¹": a note on a source line belongs to the heading, as FRUS anchors it
+        on_source = notes[key]
+        doc.notes.append(Note(text=on_source.text, n=on_source.n or key, kind=note_kind(on_source.text),
+                              anchor=Anchor("head", 0, len(doc.head.text)), original=on_source.original,
+                              running_n=on_source.running_n, marks=find_marks(on_source.text)))
     if front.dateline is not None:
         dateline_line = lines[front.dateline]
         if front.received is not None:

@@ -25,7 +25,8 @@ from despatch.readers.reflow import reflow
 from despatch.readers.wordexport import squash
 
 # The line that opens the notes: "Notes", "NOTES", "Footnotes:", a rule of dashes or underscores.
-NOTES_HEADER_RE = re.compile(r"^\s*(?:(?:Foot)?notes?|FOOT-?NOTES?|NOTES?|-{3,}|_{3,}|\*\s*\*\s*\*)\s*:?\s*$", re.IGNORECASE)
+NOTES_HEADER_RE = re.compile(r"^\s*(?:(?:Foot)?notes?|FOOT-?NOTES?|NOTES?|-{3,}|_{3,}|[—–]{2,}|\*\s*\*\s*\*)\s*:?\s*$",
+                             re.IGNORECASE)
 # One note: "1. Not printed.", "[1] Not printed.", "(1) Not printed.", "1 Not printed."
 NOTE_LINE_RE = re.compile(r"^\s*(?:\[(?P<a>\d{1,3})\]|\((?P<b>\d{1,3})\)|(?P<c>\d{1,3})[.)]?)\s+(?P<text>\S.*)$")
 SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
