@@ -9,6 +9,7 @@ import os
 import re
 import sys
 import time
+from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
@@ -30,6 +31,7 @@ from despatch.pipeline import (
 
 if TYPE_CHECKING:
     from despatch.corpus import Corpus, CorpusStore, SearchQuery
+    from despatch.corpus.ingest import Executor
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Raw diplomatic documents into a structured edition.")
@@ -187,11 +189,46 @@ def serve(
 
 
 DB_HELP = "The corpus: a SQLite file (made if missing), or sqlite:///path."
+CLUSTER_HELP = "Convert on a Dask cluster started for this run: local:N for N worker processes."
+SCHEDULER_HELP = ("Convert on the running Dask cluster of this scheduler, tcp://HOST:PORT "
+                  "(its workers must see the inputs at the same paths).")
 
 
 def _fail(message: str, code: int = 1) -> NoReturn:
     say(one_line(message))
     raise typer.Exit(code)
+
+
+def _check_cluster_options(cluster: str | None, scheduler: str | None, jobs: int) -> None:
+    """Exit with status 2 and one line on `--cluster`/`--scheduler` that cannot work, before anything starts."""
+    if cluster is None and scheduler is None:
+        return
+    if cluster is not None and scheduler is not None:
+        _fail("--cluster and --scheduler: choose one", 2)
+    if jobs != 1:
+        _fail("--jobs runs processes on this machine; with --cluster or --scheduler, leave it out", 2)
+    try:
+        from despatch.corpus.distributed import ClusterError, local_workers
+    except ImportError:
+        _fail("--cluster and --scheduler need Dask: pip install 'despatch[cluster]'", 2)
+    if cluster is not None:
+        try:
+            local_workers(cluster)
+        except ClusterError as exc:
+            _fail(str(exc), 2)
+
+
+def _cluster_executor(stack: ExitStack, cluster: str | None, scheduler: str | None) -> Executor | None:
+    """The executor of `--cluster`/`--scheduler` (checked already), its cluster closed with `stack`."""
+    if cluster is None and scheduler is None:
+        return None
+    from despatch.corpus.distributed import ClusterError, DaskExecutor, cluster_client
+
+    try:
+        client = stack.enter_context(cluster_client(cluster, scheduler))
+    except ClusterError as exc:
+        _fail(str(exc))
+    return DaskExecutor(client)
 
 
 @app.command()
@@ -206,18 +243,23 @@ def ingest(
     force: Annotated[bool, typer.Option("--force", help="Convert unchanged files again too.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary.")] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Print the traceback of every internal error.")] = False,
+    cluster: Annotated[str | None, typer.Option("--cluster", help=CLUSTER_HELP)] = None,
+    scheduler: Annotated[str | None, typer.Option("--scheduler", help=SCHEDULER_HELP)] = None,
 ) -> None:
     """Convert and store documents in a corpus: new files added, changed ones replaced, unchanged ones skipped.
 
     Each batch of files is one transaction, so an interrupted ingest leaves the
     corpus as it was after the last batch; run it again to finish. Prints one
     line `PATH: reason` for each file that fails (its earlier version, if any,
-    stays) and exits with status 1 if any did.
+    stays) and exits with status 1 if any did. With `--cluster local:N` or
+    `--scheduler tcp://HOST:PORT` the files are read and annotated on a Dask
+    cluster, and this process alone writes the corpus.
     """
     from despatch.corpus import CorpusError, open_store
     from despatch.corpus.ingest import FileOutcome
     from despatch.corpus.ingest import ingest as run_ingest
 
+    _check_cluster_options(cluster, scheduler, jobs)
     missing = [p for p in inputs if not p.exists()]
     for p in missing:
         say(one_line(f"{p}: no such file or folder"))
@@ -242,17 +284,19 @@ def ingest(
     def stage(name: str, total: int) -> None:
         progress.update(task, description=name, total=total, completed=0)
 
-    try:
-        with progress:
-            task = progress.add_task("hashing", total=None)
-            result = run_ingest(store, inputs, annotate=annotate, prune=prune, workers=workers, force=force,
-                                skipped=skipped, progress=report, stage=stage)
-        total = store.count()
-    except KeyboardInterrupt:
-        say("interrupted: the corpus keeps every batch stored before; run the same command again to finish")
-        raise typer.Exit(130) from None
-    finally:
-        store.close()
+    # Closed in reverse: a cluster started for the run stops before the store closes.
+    with ExitStack() as stack:
+        stack.callback(store.close)
+        executor = _cluster_executor(stack, cluster, scheduler)
+        try:
+            with progress:
+                task = progress.add_task("hashing", total=None)
+                result = run_ingest(store, inputs, annotate=annotate, prune=prune, workers=workers, force=force,
+                                    skipped=skipped, progress=report, stage=stage, executor=executor)
+            total = store.count()
+        except KeyboardInterrupt:
+            say("interrupted: the corpus keeps every batch stored before; run the same command again to finish")
+            raise typer.Exit(130) from None
     named = set(inputs)
     for p in skipped:
         if p in named:

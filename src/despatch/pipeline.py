@@ -177,19 +177,22 @@ def failure(source: Path, exc: Exception) -> tuple[str, str | None]:
     return one_line(_internal_error(source, exc)), traceback.format_exc()
 
 
-def read_documents(source: Path, annotate: bool = False,
-                   data: bytes | None = None) -> tuple[list[Document], dict[str, Entity] | None]:
+def read_documents(source: Path, annotate: bool = False, data: bytes | None = None,
+                   knowledge: Knowledge | None = None) -> tuple[list[Document], dict[str, Entity] | None]:
     """The documents of one file (from `data` when the caller has read it already), annotated if asked.
 
-    Annotation uses the batch's knowledge when one is set (see `set_knowledge`);
-    the index entries the mentions point to come back with the documents.
+    Annotation uses `knowledge` when given, else the batch's knowledge when one
+    is set (see `set_knowledge`); the index entries the mentions point to come
+    back with the documents. (A Dask worker may run tasks of two ingests on
+    two threads, so it passes each task's knowledge rather than setting it.)
     """
     docs = read_file(source) if data is None else read_bytes(data, str(source))
     index = None
     if annotate:
         from despatch.annotate import Context, annotate_documents, learn
 
-        knowledge = _knowledge if _knowledge is not None else learn(docs)
+        if knowledge is None:
+            knowledge = _knowledge if _knowledge is not None else learn(docs)
         index = annotate_documents(docs, Context(knowledge=knowledge)).entities
     return docs, index
 
