@@ -154,7 +154,7 @@ def _summary(results: list[FileResult], elapsed: float, missing: int, skipped: i
 
 @app.command()
 def serve(
-    db: Annotated[str, typer.Option("--db", help="The corpus `despatch ingest` made: a file or sqlite:///path.")]
+    db: Annotated[str, typer.Option("--db", help="The corpus `despatch ingest` made: a SQLite file, sqlite:///path or postgresql://user@host/db.")]
     = "corpus.sqlite",
     host: Annotated[str, typer.Option("--host", help="Address to listen on; the default serves this machine only.")]
     = "127.0.0.1",
@@ -188,7 +188,8 @@ def serve(
                 log_level="warning")
 
 
-DB_HELP = "The corpus: a SQLite file (made if missing), or sqlite:///path."
+READ_DB_HELP = "The corpus: a SQLite file, sqlite:///path, or postgresql://user@host:port/db."
+DB_HELP = "The corpus: a SQLite file (made if missing), sqlite:///path, or postgresql://user@host:port/db."
 CLUSTER_HELP = "Convert on a Dask cluster started for this run: local:N for N worker processes."
 SCHEDULER_HELP = ("Convert on the running Dask cluster of this scheduler, tcp://HOST:PORT "
                   "(its workers must see the inputs at the same paths).")
@@ -353,7 +354,7 @@ def _marked(snippet: str) -> Text:
 @app.command()
 def search(
     query: Annotated[str, typer.Argument(help='Words, "phrases", AND/OR/NOT, prefixes such as treat*.')] = "",
-    db: Annotated[str, typer.Option("--db", help="The corpus: a SQLite file or sqlite:///path.")] = "corpus.sqlite",
+    db: Annotated[str, typer.Option("--db", help=READ_DB_HELP)] = "corpus.sqlite",
     sender: Annotated[str | None, typer.Option(help="Index id or name of the sender.")] = None,
     recipient: Annotated[str | None, typer.Option(help="Index id or name of the recipient.")] = None,
     place: Annotated[str | None, typer.Option(help="Index id or name of the place written at.")] = None,
@@ -412,7 +413,7 @@ def search(
 @app.command()
 def export(
     to: Annotated[str, typer.Option("--to", help="tei, json or csv.")],
-    db: Annotated[str, typer.Option("--db", help="The corpus: a SQLite file or sqlite:///path.")] = "corpus.sqlite",
+    db: Annotated[str, typer.Option("--db", help=READ_DB_HELP)] = "corpus.sqlite",
     query: Annotated[str | None, typer.Option("--query", help="Only the documents this search finds.")] = None,
     out_file: Annotated[str, typer.Option("--out", "-o", help="File to write, or - for standard output.")] = "-",
 ) -> None:
@@ -460,7 +461,7 @@ def _open_writer(db: str) -> CorpusStore:
 def index_merge(
     source: Annotated[str, typer.Argument(help="The entry merged away (its id, e.g. p-hay).")],
     target: Annotated[str, typer.Argument(help="The entry it becomes part of (e.g. p-john-hay).")],
-    db: Annotated[str, typer.Option("--db", help="The corpus: a SQLite file or sqlite:///path.")] = "corpus.sqlite",
+    db: Annotated[str, typer.Option("--db", help=READ_DB_HELP)] = "corpus.sqlite",
 ) -> None:
     """Merge two index entries for good: the merge is applied now and after every ingest."""
     from despatch.corpus import CorpusError
@@ -482,7 +483,7 @@ def index_split(
     form: Annotated[str, typer.Option("--form", help="The form as written in that document, e.g. Adams.")],
     new_id: Annotated[str | None, typer.Option("--new-id", help="Id of the new entry (default: ENTRY-DOCUMENT).")]
     = None,
-    db: Annotated[str, typer.Option("--db", help="The corpus: a SQLite file or sqlite:///path.")] = "corpus.sqlite",
+    db: Annotated[str, typer.Option("--db", help=READ_DB_HELP)] = "corpus.sqlite",
 ) -> None:
     """Give the mentions of FORM in DOCUMENT an entry of their own, now and after every ingest."""
     from despatch.corpus import CorpusError
@@ -502,7 +503,7 @@ def index_list(
     prefix: Annotated[str, typer.Argument(help="Names beginning with this (any word of the name).")] = "",
     kind: Annotated[str | None, typer.Option("--kind", help="person, place or org.")] = None,
     limit: Annotated[int, typer.Option(help="Entries to list (at most 1000).")] = 50,
-    db: Annotated[str, typer.Option("--db", help="The corpus: a SQLite file or sqlite:///path.")] = "corpus.sqlite",
+    db: Annotated[str, typer.Option("--db", help=READ_DB_HELP)] = "corpus.sqlite",
 ) -> None:
     """List index entries: id, kind, number of documents, name."""
     corpus = _open_reader(db)
