@@ -7,10 +7,13 @@ backend reaches into the other.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from despatch.annotate.index import merge_entity
+from despatch.corpus.api import FacetValue
 from despatch.corpus.codec import copy_entity
+from despatch.corpus.prepare import TERM_FACETS
 from despatch.model import Entity
 
 SHOWN_FACETS = ("sender", "recipient", "place", "person", "channel", "year")
@@ -94,3 +97,35 @@ def in_context(text: str, start: int, end: int, width: int = 100) -> str:
     before = ("…" if lo > 0 else "") + text[lo:start]
     after = text[end:hi] + ("…" if hi < len(text) else "")
     return f"{before}\x02{text[start:end]}\x03{after}"
+
+
+FACET_CODE = {facet: k for k, facet in enumerate(TERM_FACETS)}
+
+
+def facets_and_histogram(counts: list[tuple[int, int, int]], labels_of: Callable[[list[int]], dict[int, FacetValue]]
+                         ) -> tuple[dict[str, list[FacetValue]], list[tuple[str, int]]]:
+    """The facets a search shows and its histogram, from (facet code, term id, count) rows.
+
+    `labels_of` looks up the value and label of term ids in the backend at hand.
+    """
+    by_facet: dict[int, list[tuple[int, int]]] = {}
+    for code, term, count in counts:
+        by_facet.setdefault(code, []).append((term, count))
+    chosen: dict[str, list[tuple[int, int]]] = {}
+    for name in SHOWN_FACETS:
+        values = by_facet.get(FACET_CODE[name], [])
+        if name != "year":
+            values = sorted(values, key=lambda tc: (-tc[1], tc[0]))[:FACET_SIZE]
+        chosen[name] = values
+    years = by_facet.get(FACET_CODE["year"], [])
+    months = by_facet.get(FACET_CODE["month"], [])
+    labels = labels_of([t for values in chosen.values() for t, _ in values] + [t for t, _ in months])
+    facets: dict[str, list[FacetValue]] = {}
+    for name, values in chosen.items():
+        shown = [FacetValue(labels[t].value, labels[t].label, c) for t, c in values if t in labels]
+        if name == "year":
+            shown.sort(key=lambda v: v.value)
+        facets[name] = shown
+    year_counts = {labels[t].value: c for t, c in years if t in labels}
+    month_counts = {labels[t].value: c for t, c in months if t in labels}
+    return facets, histogram(month_counts, year_counts)

@@ -45,7 +45,6 @@ from despatch.corpus.api import (
 from despatch.corpus.codec import DOCUMENT_FORMAT, decode_document, entity_from_json, entity_json
 from despatch.corpus.prepare import (
     ENTITY_FACET,
-    TERM_FACETS,
     UNDATED,
     MentionRow,
     PreparedFile,
@@ -54,11 +53,12 @@ from despatch.corpus.prepare import (
 )
 from despatch.corpus.query import AnyOf, Node, Plan, Term, check_query
 from despatch.corpus.results import (
+    FACET_CODE,
     FACET_SIZE,
     LEAD_CHARS,
     SHOWN_FACETS,
     IndexChanges,
-    histogram,
+    facets_and_histogram,
     in_context,
     lead,
     merge_entries,
@@ -68,7 +68,6 @@ from despatch.corpus.schema import check_version, migrate
 from despatch.corpus.store import StoredFile
 from despatch.model import Document, Entity
 
-FACET_CODE = {facet: k for k, facet in enumerate(TERM_FACETS)}
 # bm25 weights of the columns head, body, notes, parties: a word in the heading
 # says more about what a document is than the same word in a footnote.
 BM25 = "bm25(documents_fts, 8.0, 1.0, 0.5, 4.0)"
@@ -478,28 +477,7 @@ class SQLiteCorpus:
 
     def _facets(self, conn: sqlite3.Connection, counts: list[tuple[int, int, int]]
                 ) -> tuple[dict[str, list[FacetValue]], list[tuple[str, int]]]:
-        by_facet: dict[int, list[tuple[int, int]]] = {}
-        for code, term, count in counts:
-            by_facet.setdefault(code, []).append((term, count))
-        chosen: dict[str, list[tuple[int, int]]] = {}
-        for name in SHOWN_FACETS:
-            values = by_facet.get(FACET_CODE[name], [])
-            if name != "year":
-                values = sorted(values, key=lambda tc: (-tc[1], tc[0]))[:FACET_SIZE]
-            chosen[name] = values
-        years = by_facet.get(FACET_CODE["year"], [])
-        months = by_facet.get(FACET_CODE["month"], [])
-        labels = self._term_labels(conn, [t for values in chosen.values() for t, _ in values] +
-                                   [t for t, _ in months])
-        facets: dict[str, list[FacetValue]] = {}
-        for name, values in chosen.items():
-            shown = [FacetValue(labels[t].value, labels[t].label, c) for t, c in values if t in labels]
-            if name == "year":
-                shown.sort(key=lambda v: v.value)
-            facets[name] = shown
-        year_counts = {labels[t].value: c for t, c in years if t in labels}
-        month_counts = {labels[t].value: c for t, c in months if t in labels}
-        return facets, histogram(month_counts, year_counts)
+        return facets_and_histogram(counts, lambda terms: self._term_labels(conn, terms))
 
     # -- reading: the index ------------------------------------------------
 
