@@ -154,3 +154,17 @@ def test_long_error_lines_are_not_wrapped(tmp_path: Path) -> None:
     run = despatch_process("convert", deep / "empty.txt", "--out", tmp_path / "out")
     assert run.code == 1
     assert run.stderr.splitlines()[0] == f"{deep / 'empty.txt'}: empty file"
+
+
+def test_outputs_get_the_permissions_of_any_new_file(tmp_path: Path) -> None:
+    """Written through a private temporary file, an output still ends up readable as the umask allows."""
+    import os
+
+    mask = os.umask(0o022)
+    try:
+        run = despatch("convert", EXAMPLE, "--out", tmp_path / "out")
+    finally:
+        os.umask(mask)
+    assert run.code == 0, run.stderr
+    written = next((tmp_path / "out").glob("*.xml"))
+    assert written.stat().st_mode & 0o777 == 0o644
