@@ -1,6 +1,7 @@
 """The `despatch` command: tree mirroring, formats, skipped files, summary, one line per failure."""
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -158,8 +159,6 @@ def test_long_error_lines_are_not_wrapped(tmp_path: Path) -> None:
 
 def test_outputs_get_the_permissions_of_any_new_file(tmp_path: Path) -> None:
     """Written through a private temporary file, an output still ends up readable as the umask allows."""
-    import os
-
     mask = os.umask(0o022)
     try:
         run = despatch("convert", EXAMPLE, "--out", tmp_path / "out")
