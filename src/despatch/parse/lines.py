@@ -217,11 +217,14 @@ def parse_dateline(line: str) -> Dateline | None:
 def _dateline(text: str) -> Dateline | None:
     if not text or len(text) > 260:
         return None
+    undated = UNDATED_RE.match(text)
+    if undated and _name_like(WORD_RE.findall(undated.group("place"))):
+        # the received line may carry a date, but it is not the document's
+        rest = text[undated.end():]
+        if not re.sub(r"[\[(]\s*Received[^\])]*[\])]?", "", rest, flags=re.IGNORECASE).strip(" .,;:[]()"):
+            return Dateline(_place(undated.group("place")), None, parse_received(rest, None))
     found = find_date(text)
     if found is None:
-        undated = UNDATED_RE.match(text)
-        if undated and _name_like(WORD_RE.findall(undated.group("place"))):
-            return Dateline(_place(undated.group("place")), None, parse_received(text, None))
         return _dateline_without_year(text)
     before = text[:found.start]
     if len(before) > 140 or NOT_PLACE_RE.search(before) or PAPER_HEAD_RE.match(text):
