@@ -22,6 +22,7 @@ import re
 from collections.abc import Iterable
 from functools import cache
 
+from despatch.annotate import places
 from despatch.annotate.context import Context
 from despatch.annotate.text import texts
 from despatch.data import entries, pairs
@@ -41,9 +42,11 @@ INITIAL_RE = re.compile(r"^[A-Z]\.$")
 # Surnames of a Slavic shape, recognisable alone: "Bakhmeteff", "Tereshchenko", "Chaikovski".
 SLAVIC_RE = re.compile(r"^[A-Z][a-z]{2,}(?:ov|ev|eff|off|ova|eva|sky|ski|skii|enko|vich|vitch|ovich|evich|in|yn)$")
 # A relayed telegram names sender and addressee in its first words:
-# "For Stevens from Felton: Your letter ...", "[From Sheldon]", "Following from Emerson:".
+# "For Stevens from Felton: Your letter ...", "[From Sheldon]", "Following from Emerson:",
+# "3169. McAdoo from Cravath: 729." (the telegram's number first, "For" left out).
 RELAY_RE = re.compile(
-    rf"(?:^|\[)\s*(?:(?:For|To)\s+(?P<to>{NAME_WORD}(?:\s+{NAME_WORD}){{0,2}})\s+)?(?:Following\s+)?[Ff]rom\s+"
+    rf"(?:^|\[)\s*(?:\d+\.\s+)?(?:(?:\[?(?:For|To)\]?\s+)?(?P<to>{NAME_WORD}(?:\s+{NAME_WORD}){{0,2}})\s+)?"
+    rf"(?:Following\s+)?[Ff]rom\s+"
     rf"(?P<from>{NAME_WORD}(?:\s+{NAME_WORD}){{0,2}})\s*[:\].]"
     rf"|^\s*(?:\[?For\]?)\s+(?P<for>{NAME_WORD}(?:\s+{NAME_WORD}){{0,2}})\s*:"
 )
@@ -173,13 +176,43 @@ def collect_names(docs: Iterable[Document], lower: set[str] | frozenset[str] = f
                             full.add(" ".join(words[i:]))
                             break
                 for relay in RELAY_RE.finditer(t.text):
-                    full.update(n for n in (relay.group("to"), relay.group("from"), relay.group("for")) if n)
+                    full.update(name for _, _, name in _relayed(relay, lower))
                 for _, _, _, title, name in titled_names(t.text):
                     # "Consul Vladivostok reports": an office before one word may stand before a place
                     kind = _title_kind(title)
                     if " " in name or (kind == "address" or (kind == "rank" and name.lower() not in lower)):
                         full.add(name)
-    return _forms(full)
+    forms = _forms(full)
+    company = {word for doc in docs for part in doc.all_documents() for t in texts(part)
+               for word in _named_by_company(t.text, forms, lower)}
+    return _forms(full | (company - forms.keys())) if company - forms.keys() else forms
+
+
+# A lone capitalised word joined to a known name ("Stevens’s and Emerson’s force"), or
+# before a verb people do ("when Emerson arrives"), names a person, unless it is a
+# place or a nationality: countries agree and capitals report as often as people do.
+BESIDE_RE = re.compile(rf"(?<![\w’'.-])({NAME_WORD})(?:[’']s)?,?\s+(?:and|or)\s+({NAME_WORD})(?![\w-]|[’'](?!s\b))")
+VERB_RE = re.compile(rf"(?<![\w’'.-])({NAME_WORD})(?:[’']s)?\s+([a-z]+)\b")
+
+
+def _named_by_company(text: str, known: dict[str, str], lower: set[str] | frozenset[str]) -> Iterable[str]:
+    """Lone capitalised words in `text` that the company they keep shows to be names."""
+    def lone_word(m: re.Match[str], group: int) -> bool:
+        word, start = m.group(group), m.start(group)
+        return not (len(word) < 3 or INITIAL_RE.match(word) or word in known or word in _not_names()
+                    or word in _nationalities() or places.lookup(word) is not None
+                    or word.lower() in lower or word.lower() in _common_words() or _sentence_start(text, start)
+                    or _after_name_word(text, start) or re.match(rf"\s+{NAME_WORD}", text[m.end(group):]))
+    for m in BESIDE_RE.finditer(text):
+        if m.group(1) in known and lone_word(m, 2):
+            yield m.group(2)
+        elif m.group(2) in known and lone_word(m, 1):
+            yield m.group(1)
+    for m in VERB_RE.finditer(text):
+        if m.group(2) in _person_verbs() and lone_word(m, 1):
+            yield m.group(1)
+
+
 
 
 def _strip_titles(text: str) -> str:
@@ -229,6 +262,14 @@ def _name_in_run(words: list[str], known: dict[str, str]) -> tuple[int, list[str
     return None
 
 
+def _relayed(m: re.Match[str], lower: set[str] | frozenset[str]) -> Iterable[tuple[int, int, str]]:
+    """(start, end, name) of the parties a relay line names; "Telegram from ..." names no one."""
+    for group in ("to", "from", "for"):
+        name = m.group(group)
+        if name and name not in _not_names() and name.lower() not in lower:
+            yield m.start(group), m.end(group), name
+
+
 def _mention(text: str, start: int, name_start: int, end: int, value: str, why: str) -> Mention:
     return Mention(kind="person", start=start, end=end, text=text[start:end], value=value, why=why,
                    name_start=name_start)
@@ -245,18 +286,16 @@ def find_persons(text: str, known: dict[str, str], lower: set[str] | frozenset[s
         found.append(_mention(text, start, name_start, end, value, f"title: {title}"))
         taken.append((start, end))
     for m in RELAY_RE.finditer(text):
-        for group in ("to", "from", "for"):
-            if m.group(group) and m.group(group) not in _not_names() and not any(
-                    m.start(group) < e and s < m.end(group) for s, e in taken):
-                name = m.group(group)
-                found.append(_mention(text, m.start(group), m.start(group), m.end(group),
-                                      known.get(name, name), "telegram relay: for/from"))
-                taken.append((m.start(group), m.end(group)))
+        for start, end, name in _relayed(m, lower):
+            if not any(start < e and s < end for s, e in taken):
+                found.append(_mention(text, start, start, end, known.get(name, name), "telegram relay: for/from"))
+                taken.append((start, end))
     for m in RUN_RE.finditer(text):
         if any(m.start() < e and s < m.end() for s, e in taken):
             continue
         words = m.group(0).split()
-        first, last = _trim(words)
+        # a name the batch knows whole keeps a first word that is also a month ("August Heid")
+        first, last = (0, len(words) - 1) if len(words) > 1 and " ".join(words) in known else _trim(words)
         if last < first:
             continue
         hit = _name_in_run(words[first:last + 1], known)
@@ -271,6 +310,16 @@ def find_persons(text: str, known: dict[str, str], lower: set[str] | frozenset[s
         value = known.get(name, known.get(kept[-1], name))
         found.append(_mention(text, offset, offset, offset + len(name), value, why))
     return found
+
+
+@cache
+def _nationalities() -> frozenset[str]:
+    return frozenset(key for key, _ in pairs("demonyms.tsv"))
+
+
+@cache
+def _person_verbs() -> frozenset[str]:
+    return frozenset(entries("person_verbs.txt"))
 
 
 @cache
