@@ -27,3 +27,15 @@ def test_dateline_fields(line: str, place: str, when: str | None, received: str 
 ])
 def test_not_a_dateline(line: str) -> None:
     assert parse_dateline(line) is None
+
+
+@pytest.mark.parametrize("line, place, when", [
+    ("Paris, June —, 1861.", "Paris", "1861-06"),  # the day left blank
+    # the same day in both calendars: the first is the document's
+    ("Legation of the United States, St. Petersburg, December 31, 1860, (January 12, 1861.)",
+     "St. Petersburg", "1860-12-31"),
+])
+def test_blank_day_and_double_dating(line: str, place: str, when: str) -> None:
+    found = parse_dateline(line)
+    assert found is not None and found.date is not None
+    assert (found.place, found.date.when) == (place, when)

@@ -45,11 +45,12 @@ def _day(group: str) -> str:
 
 YEAR = r"(?P<year>1[5-9]\d\d|20\d\d)"
 
-# "June 11, 1944", "Sept. 3 1901", "11 June 1944", "the 25th of August, 1944", "June, 1944"
+# "June 11, 1944", "Sept. 3 1901", "11 June 1944", "the 25th of August, 1944", "June, 1944",
+# "June —, 1861" (the day left blank)
 DATE_RE = re.compile(
     rf"(?:(?P<m1>{MONTH})\s+{_day('day')},?\s*(?:\(\s*[^)]{{1,12}}\)\s*)?,?\s*{YEAR}"
     rf"|(?:the\s+)?{_day('dday')}\s+(?:of\s+)?(?P<m2>{MONTH}),?\s*(?P<year2>1[5-9]\d\d|20\d\d)"
-    rf"|(?P<m3>{MONTH}),?\s+(?P<year3>1[5-9]\d\d|20\d\d))",
+    rf"|(?P<m3>{MONTH})(?:\s*[—–-]+|\s+_+)?,?\s+(?P<year3>1[5-9]\d\d|20\d\d))",
     re.IGNORECASE,
 )
 # A time of day after a date: "4 p.m.", "11.30 a.m.", "9:05 p. m.", "noon", "12 noon", "midnight".

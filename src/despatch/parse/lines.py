@@ -236,6 +236,8 @@ def _dateline(text: str) -> Dateline | None:
     received = parse_received(after, found.date)
     rest = re.sub(r"\[\s*Received[^\]]*\]?", "", after, flags=re.IGNORECASE)
     rest = re.sub(r"\(\s*Received[^)]*\)", "", rest, flags=re.IGNORECASE)
+    # the same day in the other calendar: "December 31, 1860, (January 12, 1861.)"
+    rest = re.sub(r"\(\s*[^()]{3,30}\b1[5-9]\d\d\.?\s*\)", "", rest)
     if len(rest.strip(" .,;:—–-[]()")) > 12:
         return None
     return Dateline(_place(before), found.date, received)
