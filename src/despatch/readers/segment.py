@@ -49,6 +49,8 @@ def _starts_document(lines: list[str], idx: list[int], pos: int) -> bool:
         # "882.6176 F 51/18" over "Draft Agreement Number 3 Between ...": only documents carry file numbers
         return len(after) > 1
     if L.is_number_line(line):
+        if _numbered_paragraph(lines, idx, pos):
+            return False
         return bool(after) and (L.is_heading(lines[after[0]]) or _heading_then_dateline(lines, idx, pos + 1)
                                 or L.is_source_line(lines[after[0]]))
     if L.is_source_line(line):
@@ -58,6 +60,18 @@ def _starts_document(lines: list[str], idx: list[int], pos: int) -> bool:
             nxt += 1
         return nxt < len(idx) and L.is_heading(lines[idx[nxt]]) and _heading_then_dateline(lines, idx, nxt)
     return _heading_then_dateline(lines, idx, pos) and (L.is_heading(line) or _short_title(line))
+
+
+def _numbered_paragraph(lines: list[str], idx: list[int], pos: int) -> bool:
+    """A number line that goes on a count the text above has started ("4." ... "5."): a paragraph's number."""
+    n = _count(L.is_number_line(lines[idx[pos]]))
+    if n is None or n < 2:
+        return False
+    return any(_count(L.is_number_line(lines[i])) == n - 1 for i in idx[max(0, pos - 4):pos])
+
+
+def _count(number: str | None) -> int | None:
+    return int(number) if number and number.isdigit() else None
 
 
 # A sentence ending inside a line: "Forwarded for information. Return requested." is no title.
