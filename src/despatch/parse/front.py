@@ -85,8 +85,17 @@ def _dateline_at(lines: list[str], window: list[int], p: int) -> bool:
     return all(L.is_source_line(lines[i]) or L.is_number_line(lines[i]) for i in window[:p - 1])
 
 
+def _salutation_alone(line: str) -> bool:
+    """ "Sir:", "To the Senate and House of Representatives:": the letter has begun."""
+    text = L.plain(line)
+    return text.endswith(":") and len(text) <= 80 and not L.is_source_line(line)
+
+
 def front_from_wording(lines: list[str], window: list[int], front: Front) -> None:
     dateline_pos = next((p for p in range(len(window)) if _dateline_at(lines, window, p)), None)
+    if dateline_pos is not None and any(_salutation_alone(lines[i]) for i in window[:dateline_pos]):
+        # a message dated at its foot: "To the Senate ...:", the text, "White House, December 11, 1901."
+        dateline_pos = None
     if dateline_pos is not None:
         front.dateline = window[dateline_pos]
         if dateline_pos == 0:
@@ -99,7 +108,8 @@ def front_from_wording(lines: list[str], window: list[int], front: Front) -> Non
         front.head = window[head_pos]
         front.sources = window[:head_pos] + front.sources
         return
-    # a typed transcription sets its front apart with a blank line: look for the heading there
+    # the front ends where the letter begins; a typed transcription sets it apart with a blank line
+    window = window[:next((p for p, i in enumerate(window) if _salutation_alone(lines[i])), len(window))]
     group: list[int] = []
     for i in window:
         if group and i != group[-1] + 1:
