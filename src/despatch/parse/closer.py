@@ -1,7 +1,11 @@
 """Where a document closes: its signature, the courtesy before it, what may follow it."""
 from __future__ import annotations
 
+import re
+
 from despatch.parse import lines as L
+
+INITIALS_RE = re.compile(r"^(?:[A-Z]\.\s?){2,4}$")
 
 
 def closer_lines(lines: list[str], idx: list[int]) -> tuple[list[int], tuple[int, str, str] | None]:
@@ -14,6 +18,8 @@ def closer_lines(lines: list[str], idx: list[int]) -> tuple[list[int], tuple[int
     end = len(idx)
     while end > 0 and end > len(idx) - 3 and L.is_after_signature(lines[idx[end - 1]]):
         end -= 1
+    if end > 1 and INITIALS_RE.match(L.plain(lines[idx[end - 1]])) and L.is_signature(lines[idx[end - 2]]):
+        end -= 1  # a postscript initialled under the signature: "H. S. SANFORD." then "H. S. S."
     sig: list[int] = []
     for i in reversed(idx[:end]):
         if L.is_signature(lines[i]) and not L.is_enclosure_label(lines[i]):

@@ -74,7 +74,7 @@ SIGNED_FOR_RE = re.compile(r"^\(?(?:For|By)\s+(?:the\s+)?[\[A-Z][^:()]{2,60}[:)]
 # "Charles Francis Adams, Esq., &c., &c., &c.", "To the Right Honorable Lord Lyons, &c.",
 # "His Excellency Hon. William H. Seward, Secretary of State, Washington, D. C."
 ADDRESS_RE = re.compile(
-    r"\bEsq\b|&c\.|\bHon\.|\bHonou?rable\b|^(?:To|His|Her|Their|Mr|Mrs|Messrs|Monsieur|Señor|Senor)\b\.?"
+    r"\bEsq\b|&c\.|\bHon\b|\bHonou?rable\b|^(?:To|His|Her|Their|Mr|Mrs|Messrs|Monsieur|Señor|Senor)\b\.?"
 )
 
 

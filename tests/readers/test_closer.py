@@ -1,0 +1,17 @@
+"""Where a document closes: the signature, and what may stand under it."""
+
+import pytest
+
+from despatch.parse.closer import closer_lines
+
+
+@pytest.mark.parametrize("lines, signature", [
+    (["I have the honor to be, your obedient servant,", "WM. L. DAYTON.",
+      "Hon. William H. Seward, Secretary of State."], 1),
+    (["I have the honor to be, your obedient servant,", "WM. L. DAYTON.",
+      "Hon William H. Seward, Secretary of State."], 1),  # the stop after "Hon" dropped
+    (["P. S.—I open my despatch to acknowledge yours.", "H. S. SANFORD.", "H. S. S."], 1),
+])
+def test_the_signature_above_address_lines_and_initials(lines: list[str], signature: int) -> None:
+    sig, both = closer_lines(lines, list(range(len(lines))))
+    assert (sig, both) == ([signature], None)
