@@ -54,6 +54,20 @@ def test_a_heading_stays_apart_from_its_dateline_and_notes_from_each_other() -> 
     assert out[-1] == "2. Ante, p. 93."
 
 
+def test_a_dateline_wrapped_over_two_lines_is_joined() -> None:
+    body = "I have not been able yet to obtain from the Hawaiian government such a proclamation"
+    lines = [
+        "Mr. Dryer to Mr. Seward.",
+        "Legation of the United States at the Hawaiian Islands, Honolulu,",
+        "September 5, 1861",
+        "",
+        *textwrap.wrap(body * 3, 70),
+    ]
+    out = reflow(lines)
+    assert out[:2] == ["Mr. Dryer to Mr. Seward.",
+                       "Legation of the United States at the Hawaiian Islands, Honolulu, September 5, 1861"]
+
+
 def test_a_real_transcription_wrapped_at_72_in_cp1252_with_crlf() -> None:
     original = (DEV / "plain" / "frus1918Russiav03-d119.txt").read_text(encoding="utf-8")
     wrapped = "\r\n".join(line for para in original.split("\n") for line in (textwrap.wrap(para, 72) or [""]))

@@ -43,9 +43,14 @@ def _broken(line: str, following: str, width: int) -> bool:
 
 def _front_line(line: str, following: str, width: int) -> bool:
     """A line of a document's front that ends where its writer ended it, however long the next word:
-    a source or number line, or a line followed by one (a heading over "[Telegram]") or by a dateline."""
-    return (L.is_source_line(line) or L.is_number_line(line) is not None or L.is_source_line(following)
-            or L.parse_dateline(following) is not None)
+    a source or number line, or a line followed by one (a heading over "[Telegram]") or by a dateline,
+    unless the two make one dateline ("Legation of the United States, Honolulu," over "September 5, 1861")."""
+    if L.is_source_line(line) or L.is_number_line(line) is not None or L.is_source_line(following):
+        return True
+    if L.parse_dateline(following) is None:
+        return False
+    joined = L.parse_dateline(f"{line.strip()} {following.strip()}")
+    return joined is None or joined.place is None or L.is_heading(line) or L.parse_dateline(line) is not None
 
 
 def reflow(lines: list[str]) -> list[str]:
