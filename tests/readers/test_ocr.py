@@ -40,7 +40,7 @@ from hypothesis import strategies as st
 
 from conftest import despatch
 from despatch.parse.markers import strip_tokens
-from despatch.readers import ocr, read_file
+from despatch.readers import ocr, read_bytes, read_file
 
 REPO = Path(__file__).resolve().parents[2]
 SHARED = REPO.parent / "shared"
@@ -364,6 +364,20 @@ def test_small_capitals_and_ocr_slips():
     assert lines[4].endswith("the desired effect.")
     assert lines[5] == "Joseph A. Wright."
     assert lines[6] == "Hon. William H. Seward, Secretary of State, Washington City."
+
+
+def test_a_signer_set_in_capitals_over_his_office_is_told_from_it():
+    # frus1861 d344: the signature set right over the office, both in small capitals and roman
+    text = page(
+        center("Mr. Harris to Mr. Seward."),
+        right("Yedo, July 7, 1861."),
+        "   SIR: I have the honor to report that the legation is safe, and",
+        "that the Japanese government has taken every care of it.",
+        right("TOWNSEND HARRIS,"),
+        right("Minister Resident."),
+    )
+    doc = read_bytes(text.encode(), "harris.txt")[0]
+    assert [(b.kind, b.text) for b in doc.closer] == [("signed", "TOWNSEND HARRIS,"), ("line", "Minister Resident.")]
 
 
 def test_rn_read_for_m_is_put_right_on_the_text_s_own_evidence():

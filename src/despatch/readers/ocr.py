@@ -1047,7 +1047,12 @@ def reflow(rows: list[Row], breaks: set[int], joiner: Joiner) -> tuple[list[str]
 
     def close() -> None:
         nonlocal parts, open_kind
-        if parts:
+        if open_kind == "right" and len(parts) > 1 and _signer_in_capitals(parts[0]) \
+                and L.parse_dateline(L.plain(" ".join(parts))) is None:
+            # "TOWNSEND HARRIS," over "Minister Resident.": the signer stays in capitals, as the
+            # other raw forms print him, so that the closer tells his name from his office
+            out.append(f"{parts[0].strip()} {soften_caps(joiner.join_lines(parts[1:]))}")
+        elif parts:
             out.append(soften_caps(joiner.join_lines(parts)))
         parts, open_kind = [], ""
 
@@ -1076,6 +1081,11 @@ def reflow(rows: list[Row], breaks: set[int], joiner: Joiner) -> tuple[list[str]
         page_last[row.page] = len(out)
     close()
     return out, page_last
+
+
+def _signer_in_capitals(line: str) -> bool:
+    text = line.strip()
+    return text.endswith(",") and text.upper() == text and L.is_signature(text)
 
 
 # Words a printed line of a heading or a sentence never ends on: "...(Page) to the" over "Secretary of State".
