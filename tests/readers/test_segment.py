@@ -38,3 +38,13 @@ def test_a_number_over_a_source_line_and_heading_opens_a_document() -> None:
     lines = ["Text of the first.", "Kellogg", "", "12.", "[Telegram]",
              "The Ambassador in France (Herrick) to the Secretary of State", "Paris, March 5, 1925.", "", "Body."]
     assert [d[0] for d in split(lines)] == ["Text of the first.", "12."]
+
+
+def test_a_long_treaty_title_under_its_number_opens_a_document() -> None:
+    title = ("Agreement Regulating the Amounts To Be Allocated Out of the Second Dawes Annuity for the Armies of "
+             "Occupation in the Rhineland, the Inter-Allied Rhineland High Commission, and the Inter-Allied "
+             "Military Commission of Control in Germany, Signed at Paris, September 21, 1925")
+    lines = ["139.", "The Ambassador in France (Herrick) to the Secretary of State", "Paris, January 19, 1925.", "",
+             "Advised National Bank Belgium cabled Federal Reserve.", "Herrick", "", "140.", "", title, "",
+             "The Governments of Belgium, the United States of America, France have agreed as follows:"]
+    assert [d[0] for d in split(lines)] == ["139.", "140."]

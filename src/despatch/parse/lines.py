@@ -149,7 +149,7 @@ def is_heading(line: str) -> bool:
     if not text or len(text) > 300 or SERIES_RE.match(text):
         return False
     if PAPER_HEAD_RE.match(text):
-        return len(text) <= 250
+        return True
     m = PARTIES_HEAD_RE.match(text)
     if not m:
         return False
