@@ -36,7 +36,7 @@ PARTICLES = frozenset(entries("particles.txt"))
 PARTIES_HEAD_RE = re.compile(r"^(?P<left>[A-Z“\"].{0,200}?)\s+to\s+(?P<right>(?:the|all|[A-Z“\"]).{0,200})$")
 # A heading naming a kind of paper: "Memorandum by the Secretary of State", "Press Release Issued by ...".
 PAPER_HEAD_RE = re.compile(
-    r"^(?:Memorandum|Aide-M[ée]moire|Note|Notes|Telegram|Statement|Press Release|Report|Minutes|Record|Draft|"
+    r"^(?:Memorandum|Aide-M[ée]moire|Note|Notes|Telegram|Cablegram|Telegraphic|Statement|Press Release|Report|Minutes|Record|Draft|"
     r"Treaty|Agreement|Convention|Protocol|Declaration|Proclamation|Decree|Edict|Imperial edict|Resolution|"
     r"Circular|Letter|Instructions?|Message|Address|Speech|Exchange of Notes)\b"
 )
