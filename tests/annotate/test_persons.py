@@ -55,3 +55,11 @@ def test_a_known_name_keeps_a_first_word_that_is_a_month() -> None:
     names = learn([_doc("Mr. August Heid")]).names
     assert names.get("Heid") == "August Heid"
     assert _persons(doc, "The Board has appointed August Heid as its representative.") == ["August Heid"]
+
+
+def test_an_articles_number_is_no_initial() -> None:
+    doc = _doc("Article V. The High Contracting Parties agree to the terms.",
+               "Article VI. Should either of the Parties fail, the Parties shall meet.")
+    names = learn([doc]).names
+    assert not {"Parties", "Should"} & names.keys()
+    assert _persons(doc, "The Parties shall meet.") == []

@@ -97,13 +97,20 @@ def _trim(words: list[str]) -> tuple[int, int]:
     return first, last
 
 
-def _is_full_name(words: list[str]) -> bool:
-    """Initials before a surname, or a known given name before one."""
-    if len(words) < 2 or INITIAL_RE.match(words[-1]):
+# Words that number what follows them: "Article V. The High Contracting Parties" holds no initial.
+NUMBERING_WORDS = frozenset({"Article", "Section", "Chapter", "Part", "Paragraph", "Clause", "Annex", "Appendix",
+                             "Schedule", "Point", "Item", "Volume", "Vol.", "Table", "Exhibit", "Enclosure", "No."})
+
+
+def _is_full_name(words: list[str], before: str = "") -> bool:
+    """Initials before a surname, or a known given name before one; `before` is the word in front."""
+    if len(words) < 2 or INITIAL_RE.match(words[-1]) or before in NUMBERING_WORDS:
         return False
+    if any(w in _not_names() for w in words[1:] if not INITIAL_RE.match(w)):
+        return False  # "V. The High Contracting Parties", "T. Should": words of a sentence, not a name
     if any(INITIAL_RE.match(w) for w in words[:-1]):
         return True
-    return words[0] in _given_names() and words[-1] not in _not_names()
+    return words[0] in _given_names()
 
 
 def _sentence_start(text: str, start: int) -> bool:
@@ -172,7 +179,8 @@ def collect_names(docs: Iterable[Document], lower: set[str] | frozenset[str] = f
                     # "Henry Miller", "W. L. Darling": the shape of a full name teaches its surname
                     words = run.group(0).split()
                     for i, word in enumerate(words[:-1]):
-                        if (INITIAL_RE.match(word) or word in _given_names()) and _is_full_name(words[i:]):
+                        if (INITIAL_RE.match(word) or word in _given_names()) and _is_full_name(
+                                words[i:], words[i - 1] if i else ""):
                             full.add(" ".join(words[i:]))
                             break
                 for relay in RELAY_RE.finditer(t.text):
@@ -241,16 +249,17 @@ def _forms(names: set[str]) -> dict[str, str]:
     return forms
 
 
-def _name_in_run(words: list[str], known: dict[str, str]) -> tuple[int, list[str], str] | None:
+def _name_in_run(words: list[str], known: dict[str, str], before: str = "") -> tuple[int, list[str], str] | None:
     """The part of a run of capitalised words that names a person: (words skipped, name words, why).
 
     "Forwarded Stevens" names Stevens (known); "Inform Daniel Willard" names
-    Daniel Willard (given name); "Bakhmeteff" stands alone by its shape.
+    Daniel Willard (given name); "Bakhmeteff" stands alone by its shape. `before` is the word
+    in front of the run.
     """
     if " ".join(words) in known:
         return 0, words, "known name" if len(words) > 1 else "known surname"
     for i, word in enumerate(words[:-1]):
-        if (INITIAL_RE.match(word) or word in _given_names()) and _is_full_name(words[i:]):
+        if (INITIAL_RE.match(word) or word in _given_names()) and _is_full_name(words[i:], words[i - 1] if i else before):
             return i, words[i:], "full name"
     for i in range(1, len(words)):
         tail = words[i:]
@@ -298,7 +307,7 @@ def find_persons(text: str, known: dict[str, str], lower: set[str] | frozenset[s
         first, last = (0, len(words) - 1) if len(words) > 1 and " ".join(words) in known else _trim(words)
         if last < first:
             continue
-        hit = _name_in_run(words[first:last + 1], known)
+        hit = _name_in_run(words[first:last + 1], known, words[first - 1] if first else "")
         if hit is None:
             continue
         skip, kept, why = hit

@@ -128,7 +128,11 @@ TRAILING_TAKEN = ".,;:)]"
 
 
 def _word_bounds(text: str, start: int, end: int, name_only: bool) -> tuple[int, int]:
-    """The mention widened to whole words; a person's name (`name_only`) takes in only punctuation."""
+    """The mention widened to whole words; a person's name (`name_only`) takes in only punctuation,
+    and the rest of a word it starts inside ("Lieutenant-<persName>General Gaselee" would part the rank)."""
+    if name_only and start > 0 and (text[start - 1] == "-" or text[start - 1].isalpha()):
+        while start > 0 and not text[start - 1].isspace():
+            start -= 1
     while start > 0 and (text[start - 1] in LEADING_TAKEN if name_only else not text[start - 1].isspace()):
         start -= 1
     while end < len(text) and (text[end] in TRAILING_TAKEN if name_only else not text[end].isspace()):
