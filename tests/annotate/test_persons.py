@@ -63,3 +63,16 @@ def test_an_articles_number_is_no_initial() -> None:
     names = learn([doc]).names
     assert not {"Parties", "Should"} & names.keys()
     assert _persons(doc, "The Parties shall meet.") == []
+
+
+@pytest.mark.parametrize("line, name, surname", [
+    ("James E. Brown, Jr.", "James E. Brown", "Brown"),
+    ("J. Lawrence Gilson Chairman", "J. Lawrence Gilson", "Gilson"),
+    ("Wm. H. Seward.", "Wm. H. Seward", "Seward"),
+])
+def test_a_signature_teaches_the_name_without_suffix_or_office(line: str, name: str, surname: str) -> None:
+    doc = _doc("I have the honor to be your obedient servant,")
+    doc.closer = [Block(text=line, kind="signed")]
+    names = learn([doc]).names
+    assert names[surname] == name
+    assert not {"Jr", "Chairman", "Wm"} & names.keys()

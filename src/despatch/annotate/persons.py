@@ -30,15 +30,17 @@ from despatch.model import Document, Mention
 from despatch.parse.lines import signers
 from despatch.parse.notes import biographical_name
 
+# A given name cut short, as older volumes print them: "Wm. H. Seward", "Chas. Francis Adams".
+ABBREVIATED = r"(?:Wm|Chas|Geo|Thos|Jas|Jno|Saml|Benj|Robt|Richd|Danl|Edw)\."
 # A word of a name: "Stevens", "MacMurray", "McAdoo", "LeGrow", "O’Brien", "Ch’ing", "Hung-chang",
 # or an initial "P."; never a possessive ending.
-NAME_WORD = (r"(?:[A-Z]\.|(?:O’|O'|D’|d’)?[A-ZÀ-Ý][a-zà-öø-ÿ]+(?:[A-Z][a-zà-öø-ÿ]+|[’'](?!s\b)[a-zà-öø-ÿ]+)*"
+NAME_WORD = (rf"(?:[A-Z]\.|{ABBREVIATED}|(?:O’|O'|D’|d’)?[A-ZÀ-Ý][a-zà-öø-ÿ]+(?:[A-Z][a-zà-öø-ÿ]+|[’'](?!s\b)[a-zà-öø-ÿ]+)*"
              r"(?:-[A-Za-zà-öø-ÿ][a-zà-öø-ÿ]*)*)")
 PARTICLE = r"(?:de|van|von|der|den|di|da|du|la|le|del|della|y|ten|ter|af)"
 # A run of name words, particles allowed inside: "B. J. de Cologan", "Macchi di Cellere".
 RUN = rf"{NAME_WORD}(?:\s+(?:{PARTICLE}\s+)*{NAME_WORD})*"
 RUN_RE = re.compile(rf"(?<![\w’'.-]){RUN}")
-INITIAL_RE = re.compile(r"^[A-Z]\.$")
+INITIAL_RE = re.compile(rf"^(?:[A-Z]\.|{ABBREVIATED})$")
 # Surnames of a Slavic shape, recognisable alone: "Bakhmeteff", "Tereshchenko", "Chaikovski".
 SLAVIC_RE = re.compile(r"^[A-Z][a-z]{2,}(?:ov|ev|eff|off|ova|eva|sky|ski|skii|enko|vich|vitch|ovich|evich|in|yn)$")
 # A relayed telegram names sender and addressee in its first words:
@@ -234,7 +236,11 @@ def _forms(names: set[str]) -> dict[str, str]:
     stop = _not_names()
     for name in sorted(names, key=len):
         words = [w for w in name.replace(",", " ").split() if w]
-        if not words or not RUN_RE.fullmatch(" ".join(words)) or all(w.rstrip(".") in stop for w in words):
+        if not words or not RUN_RE.fullmatch(" ".join(words)):
+            continue
+        while words and (words[-1].rstrip(".") in stop or all(p in _titles() for p in words[-1].split("-"))):
+            words = words[:-1]  # "J. Lawrence Gilson Chairman", "James E. Brown, Jr.", "Von Lessel, Lieutenant-General"
+        if not words or all(w.rstrip(".") in stop for w in words):
             continue
         joined = " ".join(words)
         surname = words[-1]
