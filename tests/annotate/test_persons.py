@@ -76,3 +76,7 @@ def test_a_signature_teaches_the_name_without_suffix_or_office(line: str, name: 
     names = learn([doc]).names
     assert names[surname] == name
     assert not {"Jr", "Chairman", "Wm"} & names.keys()
+
+
+def test_a_towns_name_is_no_surname_by_its_shape() -> None:
+    assert _persons(_doc("x"), "steamers Voronej 5,616, Mogilev 6,377 and Bakhmeteff") == ["Bakhmeteff"]

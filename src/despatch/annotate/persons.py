@@ -234,7 +234,7 @@ def _forms(names: set[str]) -> dict[str, str]:
     """Each full name and its surname, both mapped to the fullest name they belong to."""
     forms: dict[str, str] = {}
     stop = _not_names()
-    for name in sorted(names, key=len):
+    for name in sorted(names, key=lambda n: (len(n), n)):  # the same on every worker
         words = [w for w in name.replace(",", " ").split() if w]
         if not words or not RUN_RE.fullmatch(" ".join(words)):
             continue
@@ -272,7 +272,8 @@ def _name_in_run(words: list[str], known: dict[str, str], before: str = "") -> t
         if " ".join(tail) in known:
             return i, tail, "known name" if len(tail) > 1 else "known surname"
     last = words[-1]
-    if SLAVIC_RE.match(last) and last not in _not_names() and len(words) <= 2:
+    # a town's name has the shape too: a "Mogilev" the places annotator did not take is a ship's
+    if SLAVIC_RE.match(last) and last not in _not_names() and len(words) <= 2 and places.lookup(last) is None:
         return len(words) - 1, [last], "surname shape"
     return None
 
