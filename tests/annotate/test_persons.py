@@ -80,3 +80,11 @@ def test_a_signature_teaches_the_name_without_suffix_or_office(line: str, name: 
 
 def test_a_towns_name_is_no_surname_by_its_shape() -> None:
     assert _persons(_doc("x"), "steamers Voronej 5,616, Mogilev 6,377 and Bakhmeteff") == ["Bakhmeteff"]
+
+
+@pytest.mark.parametrize("text, name", [
+    ("The committee would be advisory. … Kinoshita fully agreed with me.", "Kinoshita"),  # also a town
+    ("This has been conveyed in Spencer’s September 18, 10 p.m.", "Spencer"),  # a telegram cited by sender
+])
+def test_a_word_people_are_said_to_do_or_send_is_a_name(text: str, name: str) -> None:
+    assert name in learn([_doc(text)]).names

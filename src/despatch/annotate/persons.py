@@ -27,6 +27,7 @@ from despatch.annotate.context import Context
 from despatch.annotate.text import texts
 from despatch.data import entries, pairs
 from despatch.model import Document, Mention
+from despatch.parse.dates import MONTH
 from despatch.parse.lines import signers
 from despatch.parse.notes import biographical_name
 
@@ -198,19 +199,29 @@ def collect_names(docs: Iterable[Document], lower: set[str] | frozenset[str] = f
     return _forms(full | (company - forms.keys())) if company - forms.keys() else forms
 
 
-# A lone capitalised word joined to a known name ("Stevens’s and Emerson’s force"), or
-# before a verb people do ("when Emerson arrives"), names a person, unless it is a
+# A lone capitalised word joined to a known name ("Stevens’s and Emerson’s force"), before
+# a verb people do ("when Emerson arrives", "Kinoshita fully agreed"), names a person, unless it is a
 # place or a nationality: countries agree and capitals report as often as people do.
 BESIDE_RE = re.compile(rf"(?<![\w’'.-])({NAME_WORD})(?:[’']s)?,?\s+(?:and|or)\s+({NAME_WORD})(?![\w-]|[’'](?!s\b))")
-VERB_RE = re.compile(rf"(?<![\w’'.-])({NAME_WORD})(?:[’']s)?\s+([a-z]+)\b")
+VERB_RE = re.compile(rf"(?<![\w’'.-])({NAME_WORD})(?:[’']s)?\s+(?:(?:[a-z]+ly|also|then|now|again|still)\s+)?([a-z]+)\b")
+# A telegram cited by its sender and date: "conveyed in Spencer’s September 18, 10 p.m."
+CITED_BY_RE = re.compile(rf"(?<![\w’'.-])({NAME_WORD})[’']s\s+(?i:{MONTH})\s+\d")
 
 
 def _named_by_company(text: str, known: dict[str, str], lower: set[str] | frozenset[str]) -> Iterable[str]:
     """Lone capitalised words in `text` that the company they keep shows to be names."""
+    place_spans: list[tuple[int, int]] | None = None
+
+    def a_place(start: int) -> bool:  # as the places annotator reads the text, not the gazetteer alone
+        nonlocal place_spans
+        if place_spans is None:
+            place_spans = [(p.start, p.end) for p in places.find_places(text)]
+        return any(s <= start < e for s, e in place_spans)
+
     def lone_word(m: re.Match[str], group: int) -> bool:
         word, start = m.group(group), m.start(group)
         return not (len(word) < 3 or INITIAL_RE.match(word) or word in known or word in _not_names()
-                    or word in _nationalities() or places.lookup(word) is not None
+                    or word in _nationalities() or a_place(start)
                     or word.lower() in lower or word.lower() in _common_words() or _sentence_start(text, start)
                     or _after_name_word(text, start) or re.match(rf"\s+{NAME_WORD}", text[m.end(group):]))
     for m in BESIDE_RE.finditer(text):
@@ -220,6 +231,9 @@ def _named_by_company(text: str, known: dict[str, str], lower: set[str] | frozen
             yield m.group(1)
     for m in VERB_RE.finditer(text):
         if m.group(2) in _person_verbs() and lone_word(m, 1):
+            yield m.group(1)
+    for m in CITED_BY_RE.finditer(text):
+        if lone_word(m, 1):
             yield m.group(1)
 
 
