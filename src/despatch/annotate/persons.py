@@ -286,8 +286,7 @@ def _name_in_run(words: list[str], known: dict[str, str], before: str = "") -> t
         if " ".join(tail) in known:
             return i, tail, "known name" if len(tail) > 1 else "known surname"
     last = words[-1]
-    # a town's name has the shape too: a "Mogilev" the places annotator did not take is a ship's
-    if SLAVIC_RE.match(last) and last not in _not_names() and len(words) <= 2 and places.lookup(last) is None:
+    if SLAVIC_RE.match(last) and last not in _not_names() and len(words) <= 2:
         return len(words) - 1, [last], "surname shape"
     return None
 
