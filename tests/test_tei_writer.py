@@ -4,6 +4,7 @@ from __future__ import annotations
 from lxml import etree
 
 from despatch.model import Block, Document, Mention
+from despatch.parse.heading import parse_parties
 from despatch.writers.tei import tei_tree
 
 TEI = "{http://www.tei-c.org/ns/1.0}"
@@ -34,3 +35,11 @@ def test_a_place_takes_the_whole_written_word() -> None:
     text = "He went to Vladivostok’s harbour."
     start = text.index("Vladivostok")
     assert _written(text, start, start + len("Vladivostok"), "place") == "Vladivostok’s"
+
+
+def test_people_named_together_the_first_typed_as_frus_does() -> None:
+    head = "The American Technical Advisers (Donnelly and Turkel) to the Ambassador in Cuba (Caffery)"
+    senders, recipients = parse_parties(head)
+    doc = Document(id="d1", head=Block(text=head), senders=senders, recipients=recipients)
+    names = tei_tree([doc]).findall(f".//{TEI}head/{TEI}persName")
+    assert [(n.text, n.get("type")) for n in names] == [("Donnelly", "from"), ("Turkel", None), ("Caffery", "to")]

@@ -79,8 +79,8 @@ def export_csv(corpus: Corpus, query: SearchQuery | None = None) -> bytes:
             doc.id,
             doc.date.when if doc.date is not None and doc.date.when else "",
             doc.place or "",
-            "; ".join(p.text for p in doc.senders),
-            "; ".join(p.text for p in doc.recipients),
+            "; ".join(dict.fromkeys(p.text for p in doc.senders)),  # people named together share one text
+            "; ".join(dict.fromkeys(p.text for p in doc.recipients)),
             doc.channel or "",
             "; ".join(doc.file_numbers),
             doc.head.text,

@@ -31,6 +31,8 @@ OFFICE_BEFORE_TO_RE = re.compile(
     r"\b(?:Minister|Ambassador|Envoy|Delegate|Delegates|Commissioner|Consul|Agent|Representative|Adviser|Advisor|Mission|Legation|Embassy)$",
     re.IGNORECASE,
 )
+# The letter a heading of an enclosed paper may carry: "A. Mr. Varas to Mr. Seward."
+LABEL_RE = re.compile(r"^[A-Z]\.\s+")
 QUALIFIER_RE = re.compile(r"\s+(?:of|in|at|for)\s+(?:the\s+)?[A-Z].*$")
 # What a heading adds after the recipient: "Mr. Seward to Mr. Schurz, with accompaniments."
 RIDER_RE = re.compile(r",\s+(?:with|and|inclosing|enclosing|transmitting)\b.*$")
@@ -90,8 +92,16 @@ def parse_party(text: str, offset: int = 0) -> Party:
     """One side of a heading; `offset` is where `text` starts in the heading."""
     raw = text
     lead = len(raw) - len(raw.lstrip())
-    text = RIDER_RE.sub("", raw.strip()).rstrip(".,;:")
+    text = raw.strip()
+    rider = RIDER_RE.search(text)
+    if rider and text[:rider.start()].count("(") == text[:rider.start()].count(")"):
+        text = text[:rider.start()]  # (not ", and Turkel)" inside the parentheses)
+    text = text.rstrip(".,;:")
     pos = offset + lead
+
+    label = LABEL_RE.match(text)
+    if label and _strip_prefix(text[label.end():], ("The", *_honorifics(), *_titles()), capital=False)[0]:
+        text, pos = text[label.end():], pos + label.end()  # "A. Mr. Varas to Mr. Seward": a paper's letter
 
     article = ARTICLE_RE.match(text)
     if article:
@@ -113,6 +123,9 @@ def parse_party(text: str, offset: int = 0) -> Party:
         name = QUALIFIER_RE.sub("", rest2).strip() if (title or honorific) else rest2.strip()
         qualifier = rest2[len(name):].strip() if title else ""
         office = office_in_paren or (" ".join(x for x in (title, qualifier) if x) or None)
+        before, comma, after = rest2.partition(",")
+        if comma and "," in name and after.strip() and OFFICE_WORDS_RE.search(after.strip()):
+            name, office = before.strip(), office_in_paren or after.strip()  # "Mr. Martin, consul at Nanking"
         if name and (name[0].isupper() or honorific) and not (not honorific and not title and OFFICE_WORDS_RE.search(name)):
             start = pos + core.index(name, len(honorific) + len(title))
             return Party(raw.strip().rstrip(".,;:"), name=name, office=office, start=start, end=start + len(name))
@@ -138,8 +151,30 @@ def parse_parties(head: str) -> tuple[list[Party], list[Party]]:
     split = _split_parties(head)
     if split is not None:
         left, right = split
-        return [parse_party(left, 0)], [parse_party(right, len(head) - len(right))]
+        return _several(parse_party(left, 0)), _several(parse_party(right, len(head) - len(right)))
     by = BY_RE.match(head)
     if by:
         return [parse_party(by.group("party"), by.start("party"))], []
     return [], []
+
+
+# Several people in one party's parentheses: "The American Technical Advisers (Nufer, Donnelly, and Turkel)";
+# outside them "Messrs. Baring Brothers and Co." is one party.
+NAMES_SEPARATOR_RE = re.compile(r",?\s+and\s+|,\s+")
+
+
+def _several(party: Party) -> list[Party]:
+    """One party for each person named together, all with the party's office."""
+    if not party.name or party.start is None or f"({party.name})" not in party.text \
+            or not NAMES_SEPARATOR_RE.search(party.name):
+        return [party]
+    names = [n for n in NAMES_SEPARATOR_RE.split(party.name) if n]
+    if not all(n[:1].isupper() and len(n.split()) <= 4 for n in names):
+        return [party]
+    parties, at = [], 0
+    for name in names:
+        at = party.name.index(name, at)
+        start = party.start + at
+        parties.append(Party(party.text, name=name, office=party.office, start=start, end=start + len(name)))
+        at += len(name)
+    return parties

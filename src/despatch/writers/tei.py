@@ -200,11 +200,13 @@ class _DocWriter:
     def head_spans(self) -> list[Span]:
         spans = []
         for role, parties in (("from", self.doc.senders), ("to", self.doc.recipients)):
-            for party in parties:
+            for k, party in enumerate(parties):
                 if party.start is None or party.end is None:
                     continue
                 name = "persName" if party.name else "gloss"
-                spans.append(Span(party.start, party.end, (name, {"type": role})))
+                # FRUS types the first of several named together: "(<persName type="from">Donnelly</persName>
+                # and <persName>Turkel</persName>)"
+                spans.append(Span(party.start, party.end, (name, {"type": role} if k == 0 else {})))
         return spans
 
     def dateline_spans(self) -> list[Span]:
