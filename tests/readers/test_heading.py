@@ -19,6 +19,8 @@ def _names(parties) -> list[tuple[str | None, str | None]]:
     ("A. Mr. Varas to Mr. Seward.", [("Varas", None)], [("Seward", None)]),  # an enclosed paper's letter
     ("Messrs. Baring Brothers and Co. to Mr. Seward", [("Baring Brothers and Co", None)], [("Seward", None)]),
     ("Mr. Seward to Mr. Adams, with accompaniments.", [("Seward", None)], [("Adams", None)]),
+    ("The Secretary of State to. the Minister in Guatemala (Geissler)",  # a speck read as a stop
+     [(None, "Secretary of State")], [("Geissler", "Minister in Guatemala")]),
 ])
 def test_parties(head: str, senders: list, recipients: list) -> None:
     found = parse_parties(head)

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from despatch.readers import read_bytes
-from despatch.readers.reflow import reflow
+from despatch.readers.reflow import join_broken_headings, reflow
 
 REPO = Path(__file__).resolve().parents[2]
 DEV = REPO.parent / "shared" / "eval" / "dev"
@@ -77,3 +77,13 @@ def test_a_real_transcription_wrapped_at_72_in_cp1252_with_crlf() -> None:
     assert wrapped_doc.date == plain_doc.date
     assert [b.text for b in wrapped_doc.body] == [b.text for b in plain_doc.body]
     assert [(n.text, n.anchor) for n in wrapped_doc.notes] == [(n.text, n.anchor) for n in plain_doc.notes]
+
+
+def test_a_heading_broken_before_a_word_in_lower_case_is_joined() -> None:
+    lines = ["611.3731/908: Telegram", "", "The Ambassador in Cuba (Caffery) to the Secretary", "of State", "",
+             "Habana, August 15, 1934—noon.", "", "394. My telegram 380, August 10, noon."]
+    out = join_broken_headings(lines)
+    assert out[2] == "The Ambassador in Cuba (Caffery) to the Secretary of State"
+    assert out[3:] == lines[4:]
+    assert join_broken_headings(["Sir: The proposal", "was agreed on March 3, 1925."]) == [
+        "Sir: The proposal", "was agreed on March 3, 1925."]

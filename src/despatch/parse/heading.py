@@ -13,7 +13,7 @@ from despatch.data import entries
 from despatch.model import Party
 
 # " to " between the two parties, never inside parentheses.
-TO_RE = re.compile(r"\s+to\s+", re.IGNORECASE)
+TO_RE = re.compile(r"\s+to\.?\s+", re.IGNORECASE)  # "to." where a speck was read as a stop
 # Headings that name only an author: "Memorandum by the Secretary of State",
 # "Memorandum of Conversation, by the Chief of the Division of Far Eastern Affairs (Hornbeck)".
 BY_RE = re.compile(r"^(?:[A-Z][\w’'\-]*\s*){1,4}(?:[\w ,’'\-]{0,60}?),?\s+by\s+(?P<party>.+)$")

@@ -21,7 +21,7 @@ from despatch.parse.markers import DraftNote, token
 from despatch.parse.notes import split_original
 from despatch.parse.structure import Draft
 from despatch.readers import segment
-from despatch.readers.reflow import reflow
+from despatch.readers.reflow import join_broken_headings, reflow
 from despatch.readers.wordexport import squash
 
 # The line that opens the notes: "Notes", "NOTES", "Footnotes:", a rule of dashes or underscores.
@@ -91,7 +91,7 @@ def place_markers(lines: list[str], notes: dict[str, DraftNote]) -> list[str]:
 
 def read_drafts(text: str) -> list[Draft]:
     """Every document in a plain transcription."""
-    lines = reflow([squash(line) for line in text.split("\n")])
+    lines = join_broken_headings(reflow([squash(line) for line in text.split("\n")]))
     drafts: list[Draft] = []
     current: list[str] = []
     i = 0

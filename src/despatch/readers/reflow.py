@@ -79,3 +79,23 @@ def reflow(lines: list[str]) -> list[str]:
         elif not following.strip() and k + 2 < len(lines) and not lines[k + 2].strip():
             in_front = True  # two blank lines: another document may begin
     return out
+
+
+def join_broken_headings(lines: list[str]) -> list[str]:
+    """A heading broken before a word in lower case, over its dateline, put back on one line.
+
+    "The Ambassador in Cuba (Caffery) to the Secretary" over "of State": no heading
+    line begins in lower case, so the short line ending the front is the heading's
+    end, whatever width the text was typed at.
+    """
+    out: list[str] = []
+    for k, line in enumerate(lines):
+        text = line.strip()
+        following = next((x for x in lines[k + 1:k + 3] if x.strip()), "")
+        if (out and out[-1].strip() and text[:1].islower() and len(text) <= 60
+                and (L.parse_dateline(following) is not None or L.is_source_line(following))
+                and L.is_heading(f"{out[-1].strip()} {text}")):
+            out[-1] = f"{out[-1].rstrip()} {text}"
+            continue
+        out.append(line)
+    return out
