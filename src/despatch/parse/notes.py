@@ -8,6 +8,8 @@ from despatch.data import entries, pairs
 from despatch.model import NoteKind
 
 # "[Orig. Note] Copy of telegram obtained from ..." (the editor's own note, as printed)
+# The word over a document's notes: "Notes", "NOTES:", "Footnotes", "FOOT-NOTES", "Endnotes".
+NOTES_HEADING = r"(?:foot|end)?-?notes?"
 ORIG_NOTE_RE = re.compile(r"^\s*\[\s*Orig(?:inal)?\.?\s+Note\s*\]\s*", re.IGNORECASE)
 
 # State Department decimal file numbers, with an optional subject between class and

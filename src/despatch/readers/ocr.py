@@ -58,7 +58,7 @@ from itertools import pairwise
 
 from despatch.parse import lines as L
 from despatch.parse.markers import OPEN, TOKEN_RE, DraftNote, token
-from despatch.parse.notes import split_original
+from despatch.parse.notes import NOTES_HEADING, split_original
 from despatch.parse.structure import Draft
 from despatch.readers import segment
 
@@ -89,7 +89,7 @@ VOLUME_TITLE = "FOREIGN RELATIONS"
 # The rule over the notes: "———", "____", "-----".
 RULE_RE = re.compile(r"^\s*(?:[—_–─-]\s*){3,}$")
 # A heading over notes gathered at a document's end: "NOTES", "Footnotes:".
-NOTES_HEAD_RE = re.compile(r"^\s*(?:NOTES?|Notes?|FOOTNOTES|Footnotes|FOOT-NOTES)\s*:?\s*$")
+NOTES_HEAD_RE = re.compile(rf"^\s*{NOTES_HEADING}\s*:?\s*$", re.IGNORECASE)
 RULE_OR_HEAD = frozenset("—_–─-NF")  # how a rule or a notes heading begins, to pass other lines at a glance
 # A note at the foot: "¹ Not printed.", "¹Not printed.", "12 Ante, p. 178.", "2a. Not printed.", "* See pages 3",
 # and as other printers and scanners number them: "[12] Not printed.", "(12) Not printed.", "^12 Not printed.".

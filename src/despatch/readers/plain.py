@@ -18,18 +18,18 @@ from __future__ import annotations
 import re
 
 from despatch.parse.markers import DraftNote, token
-from despatch.parse.notes import split_original
+from despatch.parse.notes import NOTES_HEADING, split_original
 from despatch.parse.structure import Draft
 from despatch.readers import segment
 from despatch.readers.reflow import join_broken_headings, reflow
 from despatch.readers.wordexport import squash
 
 # The line that opens the notes: "Notes", "NOTES", "Footnotes:", a rule of dashes or underscores.
-NOTES_HEADER_RE = re.compile(r"^\s*(?:(?:Foot)?notes?|FOOT-?NOTES?|NOTES?|-{3,}|_{3,}|[—–]{2,}|\*\s*\*\s*\*)\s*:?\s*$",
-                             re.IGNORECASE)
+NOTES_HEADER_RE = re.compile(rf"^\s*(?:{NOTES_HEADING}|-{{3,}}|_{{3,}}|[—–]{{2,}}|\*\s*\*\s*\*)\s*:?\s*$", re.IGNORECASE)
 # One note: "1. Not printed.", "[1] Not printed.", "(1) Not printed.", "1 Not printed."
 NOTE_LINE_RE = re.compile(r"^\s*(?:\[(?P<a>\d{1,3})\]|\((?P<b>\d{1,3})\)|(?P<c>\d{1,3})[.)]?)\s+(?P<text>\S.*)$")
 SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
+TO_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
 def looks_like(text: str) -> bool:
@@ -67,26 +67,47 @@ def _notes_section(lines: list[str], header: int) -> tuple[dict[str, DraftNote],
 
 
 def _marker_patterns(n: str) -> list[re.Pattern[str]]:
-    """Ways a typist marks note n, most certain first."""
+    """Ways a typist marks note n: superscript, caret, brackets, parentheses, a digit glued on."""
     return [
+        re.compile(re.escape(n.translate(TO_SUPERSCRIPT))),
+        re.compile(rf"\^{n}(?!\d)"),
         re.compile(rf"\[{n}\]"),
+        re.compile(rf"(?<=\S)\({n}\)"),  # glued on: "(1) That ..." opening a point numbers the point
         re.compile(rf"\({n}\)"),
-        re.compile(rf"(?<=[^\s\d(\[$£])({n})(?=[\s.,;:)\]—–-]|$)"),
+        re.compile(rf"(?<=[^\s\d(\[$£^])({n})(?=[\s.,;:)\]—–-]|$)"),
     ]
 
 
+def _found_in_order(text: str, numbers: list[str], style: int) -> int:
+    """How many of the notes one way of marking finds, each after the one before."""
+    pos = found = 0
+    for n in numbers:
+        m = _marker_patterns(n)[style].search(text, pos)
+        if m:
+            found, pos = found + 1, m.end()
+    return found
+
+
 def place_markers(lines: list[str], notes: dict[str, DraftNote]) -> list[str]:
-    """The lines with each note's marker replaced by a token, found in note order."""
-    text = "\n".join(line.translate(SUPERSCRIPTS) if any(c in line for c in "¹²³⁴⁵⁶⁷⁸⁹⁰") else line for line in lines)
+    """The lines with each note's marker replaced by a token, found in note order.
+
+    The way of marking that finds the most notes in order is tried first: a text
+    whose notes are superscripts may also number its points "(1)", "(2)".
+    """
+    text = "\n".join(lines)
+    numbers = sorted(notes, key=int)
+    styles = range(len(_marker_patterns("1")))
+    best = max(styles, key=lambda k: (_found_in_order(text, numbers, k), -k))
     pos = 0
-    for n in sorted(notes, key=int):
-        for pattern in _marker_patterns(n):
+    for n in numbers:
+        patterns = _marker_patterns(n)
+        for pattern in [patterns[best]] + [p for k, p in enumerate(patterns) if k != best]:
             m = pattern.search(text, pos)
             if m:
                 text = text[:m.start()] + token(n) + text[m.end():]
                 pos = m.start() + len(token(n))
                 break
-    return text.split("\n")
+    return [line.translate(SUPERSCRIPTS) for line in text.split("\n")]
 
 
 def read_drafts(text: str) -> list[Draft]:
