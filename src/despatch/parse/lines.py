@@ -62,14 +62,16 @@ SEAL_RE = re.compile(r"\[\s*(?:seal|L\.\s*S\.)\s*\]", re.IGNORECASE)
 EDITOR_BRACKETS_RE = re.compile(r"[\[\]]")
 # An office printed after the name without a comma: "Robert M. Scotten Counselor of Embassy".
 TRAILING_OFFICE_RE = re.compile(
-    r"\s+(?=(?:Acting\s+|Assistant\s+|Under\s+|Vice\s+)?(?:Secretary|Counselor|Counsellor|Minister|Ambassador|Consul|"
+    r"\s+(?=(?:Acting\s+|Assistant\s+|Under\s+|Vice\s+|Executive\s+|Special\s+|Private\s+)?"
+    r"(?:Secretary|Counselor|Counsellor|Minister|Ambassador|Consul|"
     r"Chargé|Commissioner|President|Chairman|Director|Chief|General Receiver|Receiver|Agent|Attaché|Governor)\b)"
 )
 # A period closing a surname, not an initial: where one signer ends and the next begins.
 NAME_END_RE = re.compile(r"(?<=[a-z]{2})\.\s+(?=[A-Z])")
 # "For the Secretary of State: Joseph C. Grew", "For the [Acting] Secretary of State: Francis White",
-# "(For the Ambassador) Herbert W. Brooks"
-SIGNED_FOR_RE = re.compile(r"^\(?(?:For|By)\s+(?:the\s+)?[\[A-Z][^:()]{2,60}[:)]\s*")
+# "(For the Ambassador) Herbert W. Brooks", "By direction of the Acting Governor: C. A. McIlvaine"
+SIGNED_FOR_RE = re.compile(
+    r"^\(?(?:For|By)\s+(?:(?:direction|order|authority|command)\s+of\s+)?(?:the\s+)?[\[A-Z][^:()]{2,60}[:)]\s*")
 # An address line, printed under the text in older volumes, names the recipient, not the signer:
 # "Charles Francis Adams, Esq., &c., &c., &c.", "To the Right Honorable Lord Lyons, &c.",
 # "His Excellency Hon. William H. Seward, Secretary of State, Washington, D. C."
