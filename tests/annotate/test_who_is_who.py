@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from despatch.annotate import Context, annotate_documents, learn
+from despatch.annotate.context import Knowledge
 from despatch.annotate.index import Curation, Index, entity_id
 from despatch.annotate.text import texts
 from despatch.model import Document, Mention
@@ -138,3 +139,11 @@ def test_an_editions_list_of_persons_names_and_describes_its_people() -> None:
     assert baker.documents
     tagged = [m for doc in docs for b in doc.body for m in b.mentions if m.ref == baker.id]
     assert tagged and all(m.value == "Newton D. Baker" for m in tagged)
+
+
+def test_an_office_held_by_two_equally_near_goes_to_the_earlier_sighting() -> None:
+    for order in (["Hughes", "Kellogg"], ["Kellogg", "Hughes"]):
+        offices = {"secretary of state": {}}
+        for name in order:
+            offices["secretary of state"][name] = {"1925-03-01"} if name == "Hughes" else {"1925-03-11"}
+        assert Knowledge(offices=offices).holder("the Secretary of State", "1925-03-06") == ("Hughes", "1925-03-01")

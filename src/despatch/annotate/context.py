@@ -40,15 +40,12 @@ class Knowledge:
         holders = self.offices.get(office_key(office))
         if not holders or date is None:
             return None
-        best: tuple[int, str, str] | None = None
-        for name, dates in holders.items():
-            for seen in dates:
-                gap = abs(_days(seen) - _days(date))
-                if best is None or gap < best[0]:
-                    best = (gap, name, seen)
+        # ties go to the earlier sighting, then the name: the same answer in every process
+        best = min(((abs(_days(seen) - _days(date)), seen, name) for name, dates in holders.items() for seen in dates),
+                   default=None)
         if best is None or best[0] > MAX_TENURE_GAP_DAYS:
             return None
-        return best[1], best[2]
+        return best[2], best[1]
 
 
 # How far from a dated sighting an office may still be taken to be held by the same person.
