@@ -86,6 +86,12 @@ def test_a_surname_named_for_a_town_or_a_town_for_a_surname_is_a_name_by_its_sha
 @pytest.mark.parametrize("text, name", [
     ("The committee would be advisory. … Kinoshita fully agreed with me.", "Kinoshita"),  # also a town
     ("This has been conveyed in Spencer’s September 18, 10 p.m.", "Spencer"),  # a telegram cited by sender
+    ("Please ask Willard to keep me advised concerning the railway.", "Willard"),  # one asked by the writer
 ])
 def test_a_word_people_are_said_to_do_or_send_is_a_name(text: str, name: str) -> None:
     assert name in learn([_doc(text)]).names
+
+
+def test_one_asked_is_a_person_but_not_a_place() -> None:
+    names = learn([_doc("Please ask Willard to keep me advised.", "Tell Tokyo that the ships sail.")]).names
+    assert "Willard" in names and "Tokyo" not in names

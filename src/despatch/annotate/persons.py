@@ -204,6 +204,8 @@ def collect_names(docs: Iterable[Document], lower: set[str] | frozenset[str] = f
 # place or a nationality: countries agree and capitals report as often as people do.
 BESIDE_RE = re.compile(rf"(?<![\w’'.-])({NAME_WORD})(?:[’']s)?,?\s+(?:and|or)\s+({NAME_WORD})(?![\w-]|[’'](?!s\b))")
 VERB_RE = re.compile(rf"(?<![\w’'.-])({NAME_WORD})(?:[’']s)?\s+(?:(?:[a-z]+ly|also|then|now|again|still)\s+)?([a-z]+)\b")
+# One asked, told or thanked by the writer: "Please ask Willard to keep me advised", "Tell Willard that".
+ASKED_RE = re.compile(rf"\b(?:[Aa]sk|[Tt]ell|[Ii]nstruct|[Tt]hank|[Uu]rge|[Rr]emind)\s+({NAME_WORD})(?=\s+(?:to|that)\b|[,:])")
 # A telegram cited by its sender and date: "conveyed in Spencer’s September 18, 10 p.m."
 CITED_BY_RE = re.compile(rf"(?<![\w’'.-])({NAME_WORD})[’']s\s+(?i:{MONTH})\s+\d")
 
@@ -231,6 +233,9 @@ def _named_by_company(text: str, known: dict[str, str], lower: set[str] | frozen
             yield m.group(1)
     for m in VERB_RE.finditer(text):
         if m.group(2) in _person_verbs() and lone_word(m, 1):
+            yield m.group(1)
+    for m in ASKED_RE.finditer(text):
+        if lone_word(m, 1):
             yield m.group(1)
     for m in CITED_BY_RE.finditer(text):
         if lone_word(m, 1):
