@@ -116,6 +116,14 @@ def _is_full_name(words: list[str], before: str = "") -> bool:
     return words[0] in _given_names()
 
 
+def _full_name_at(words: list[str], before: str = "") -> int | None:
+    """Where a full name begins in a run of capitalised words (at an initial or a given name), if one does."""
+    for i, word in enumerate(words[:-1]):
+        if (INITIAL_RE.match(word) or word in _given_names()) and _is_full_name(words[i:], words[i - 1] if i else before):
+            return i
+    return None
+
+
 def _sentence_start(text: str, start: int) -> bool:
     return bool(SENTENCE_END_RE.search(text[max(0, start - 4):start]))
 
@@ -181,11 +189,9 @@ def collect_names(docs: Iterable[Document], lower: set[str] | frozenset[str] = f
                 for run in RUN_RE.finditer(t.text):
                     # "Henry Miller", "W. L. Darling": the shape of a full name teaches its surname
                     words = run.group(0).split()
-                    for i, word in enumerate(words[:-1]):
-                        if (INITIAL_RE.match(word) or word in _given_names()) and _is_full_name(
-                                words[i:], words[i - 1] if i else ""):
-                            full.add(" ".join(words[i:]))
-                            break
+                    at = _full_name_at(words)
+                    if at is not None:
+                        full.add(" ".join(words[at:]))
                 for relay in RELAY_RE.finditer(t.text):
                     full.update(name for _, _, name in _relayed(relay, lower))
                 for _, _, _, title, name in titled_names(t.text):
@@ -195,8 +201,8 @@ def collect_names(docs: Iterable[Document], lower: set[str] | frozenset[str] = f
                         full.add(name)
     forms = _forms(full)
     company = {word for doc in docs for part in doc.all_documents() for t in texts(part)
-               for word in _named_by_company(t.text, forms, lower)}
-    return _forms(full | (company - forms.keys())) if company - forms.keys() else forms
+               for word in _named_by_company(t.text, forms, lower)} - forms.keys()
+    return _forms(full | company) if company else forms
 
 
 # A lone capitalised word joined to a known name ("Stevens’s and Emerson’s force"), before
@@ -242,8 +248,6 @@ def _named_by_company(text: str, known: dict[str, str], lower: set[str] | frozen
             yield m.group(1)
 
 
-
-
 def _strip_titles(text: str) -> str:
     m = _title_re().match(text.strip())
     return m.group("name") if m else text.strip()
@@ -283,9 +287,9 @@ def _name_in_run(words: list[str], known: dict[str, str], before: str = "") -> t
     """
     if " ".join(words) in known:
         return 0, words, "known name" if len(words) > 1 else "known surname"
-    for i, word in enumerate(words[:-1]):
-        if (INITIAL_RE.match(word) or word in _given_names()) and _is_full_name(words[i:], words[i - 1] if i else before):
-            return i, words[i:], "full name"
+    at = _full_name_at(words, before)
+    if at is not None:
+        return at, words[at:], "full name"
     for i in range(1, len(words)):
         tail = words[i:]
         if " ".join(tail) in known:

@@ -92,10 +92,10 @@ def _salutation_alone(line: str) -> bool:
 
 
 def front_from_wording(lines: list[str], window: list[int], front: Front) -> None:
-    dateline_pos = next((p for p in range(len(window)) if _dateline_at(lines, window, p)), None)
-    if dateline_pos is not None and any(_salutation_alone(lines[i]) for i in window[:dateline_pos]):
-        # a message dated at its foot: "To the Senate ...:", the text, "White House, December 11, 1901."
-        dateline_pos = None
+    # the front ends where the letter begins: a dateline under "To the Senate ...:" and the text
+    # ("White House, December 11, 1901.") dates a message at its foot
+    letter = next((p for p, i in enumerate(window) if _salutation_alone(lines[i])), len(window))
+    dateline_pos = next((p for p in range(min(letter + 1, len(window))) if _dateline_at(lines, window, p)), None)
     if dateline_pos is not None:
         front.dateline = window[dateline_pos]
         if dateline_pos == 0:
@@ -108,8 +108,8 @@ def front_from_wording(lines: list[str], window: list[int], front: Front) -> Non
         front.head = window[head_pos]
         front.sources = window[:head_pos] + front.sources
         return
-    # the front ends where the letter begins; a typed transcription sets it apart with a blank line
-    window = window[:next((p for p, i in enumerate(window) if _salutation_alone(lines[i])), len(window))]
+    # a typed transcription sets its front apart with a blank line
+    window = window[:letter]
     group: list[int] = []
     for i in window:
         if group and i != group[-1] + 1:

@@ -78,11 +78,11 @@ def _marker_patterns(n: str) -> list[re.Pattern[str]]:
     ]
 
 
-def _found_in_order(text: str, numbers: list[str], style: int) -> int:
-    """How many of the notes one way of marking finds, each after the one before."""
+def _found_in_order(text: str, marks: list[re.Pattern[str]]) -> int:
+    """How many of the notes one way of marking (a pattern per note) finds, each after the one before."""
     pos = found = 0
-    for n in numbers:
-        m = _marker_patterns(n)[style].search(text, pos)
+    for pattern in marks:
+        m = pattern.search(text, pos)
         if m:
             found, pos = found + 1, m.end()
     return found
@@ -96,12 +96,12 @@ def place_markers(lines: list[str], notes: dict[str, DraftNote]) -> list[str]:
     """
     text = "\n".join(lines)
     numbers = sorted(notes, key=int)
-    styles = range(len(_marker_patterns("1")))
-    best = max(styles, key=lambda k: (_found_in_order(text, numbers, k), -k))
+    patterns = [_marker_patterns(n) for n in numbers]
+    styles = range(len(patterns[0])) if patterns else range(0)
+    best = max(styles, key=lambda k: (_found_in_order(text, [p[k] for p in patterns]), -k), default=0)
     pos = 0
-    for n in numbers:
-        patterns = _marker_patterns(n)
-        for pattern in [patterns[best]] + [p for k, p in enumerate(patterns) if k != best]:
+    for n, ways in zip(numbers, patterns):
+        for pattern in [ways[best]] + [p for k, p in enumerate(ways) if k != best]:
             m = pattern.search(text, pos)
             if m:
                 text = text[:m.start()] + token(n) + text[m.end():]
